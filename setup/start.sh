@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Runs the product: installs what is missing, creates the demo database with the add-ons and
+# their demo data on the first start (login admin / admin), then serves Odoo on
+# http://localhost:8069. A second start reuses the database.
+#   DB_NAME (default receivables_demo), HTTP_PORT (default 8069)
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+
+DB_NAME="${DB_NAME:-receivables_demo}"
+
+"$REPO_ROOT/setup/install.sh"
+write_odoo_conf "$DB_NAME"
+modules="$(project_modules)"
+
+if ! psql -d postgres -tAc "select 1 from pg_database where datname = '$DB_NAME'" | grep -q 1; then
+    log "creating database $DB_NAME with $modules and demo data"
+    python3 -m odoo -c "$ODOO_CONF" -d "$DB_NAME" -i "$modules" --stop-after-init \
+        --log-level=warn
+else
+    log "reusing database $DB_NAME"
+fi
+log "Odoo on http://localhost:${HTTP_PORT:-8069} (admin / admin)"
+exec python3 -m odoo -c "$ODOO_CONF" -d "$DB_NAME" --db-filter="^${DB_NAME}\$"
