@@ -1,0 +1,124 @@
+from odoo import _, api, fields, models
+from odoo.exceptions import ValidationError
+from odoo.tools import SQL
+
+
+class AccountMove(models.Model):
+    _inherit = "account.move"
+
+    receivable_category_id = fields.Many2one(
+        "receivable.category",
+        "Receivable Category",
+        tracking=True,
+        index="btree_not_null",
+        copy=False,
+        default=lambda self: self._default_receivable_category(),
+    )
+    receivable_category_effect = fields.Selection(related="receivable_category_id.dunning_effect")
+    receivable_promise_date = fields.Date(
+        "Promise Date",
+        tracking=True,
+        copy=False,
+        help="Date the customer promised to pay.",
+    )
+    receivable_excluded = fields.Boolean("Excluded From Dunning", tracking=True, copy=False)
+    receivable_exclusion_reason = fields.Char("Exclusion Reason", tracking=True, copy=False)
+    receivable_excluded_until = fields.Date("Excluded Until", tracking=True, copy=False)
+    receivable_action_line_ids = fields.One2many(
+        "receivable.dunning.action.line", "move_id", "Reminders"
+    )
+
+    @api.model
+    def _default_receivable_category(self):
+        move_type = self.env.context.get("default_move_type")
+        if move_type in ("out_invoice", "out_receipt"):
+            return self.env["receivable.category"]._get_default_category()
+        return False
+
+    @api.constrains("receivable_category_id", "receivable_promise_date")
+    def _check_receivable_promise_date(self):
+        for move in self:
+            if move.receivable_category_effect == "pause_until_date" and not (
+                move.receivable_promise_date
+            ):
+                raise ValidationError(
+                    _(
+                        "Invoice %(invoice)s is in category “%(category)s”: give the date the "
+                        "customer promised to pay.",
+                        invoice=move.display_name,
+                        category=move.receivable_category_id.display_name,
+                    )
+                )
+
+    @api.constrains("receivable_excluded", "receivable_exclusion_reason")
+    def _check_receivable_exclusion_reason(self):
+        for move in self:
+            if move.receivable_excluded and not move.receivable_exclusion_reason:
+                raise ValidationError(
+                    _("Say why invoice %s is excluded from dunning.", move.display_name)
+                )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        moves = super().create(vals_list)
+        uncategorized = moves.filtered(
+            lambda move: move.move_type in ("out_invoice", "out_receipt")
+            and not move.receivable_category_id
+        )
+        for company, company_moves in uncategorized.grouped("company_id").items():
+            default = self.env["receivable.category"]._get_default_category(company)
+            if default:
+                company_moves.receivable_category_id = default
+        return moves
+
+    def write(self, vals):
+        categorized = self.browse()
+        if vals.get("receivable_category_id"):
+            categorized = self.filtered(
+                lambda move: move.receivable_category_id.id != vals["receivable_category_id"]
+            )
+        result = super().write(vals)
+        if categorized:
+            categorized._schedule_category_activity()
+        return result
+
+    def _schedule_category_activity(self):
+        """Plan the next step that the new category asks for, for the debtor's collector."""
+        for move in self:
+            category = move.receivable_category_id
+            if not category.next_activity_type_id:
+                continue
+            debtor = move.commercial_partner_id
+            user = debtor.receivable_collector_id or debtor.user_id or self.env.user
+            move.activity_schedule(
+                activity_type_id=category.next_activity_type_id.id,
+                date_deadline=fields.Date.add(
+                    fields.Date.context_today(self), days=category.next_activity_days
+                ),
+                summary=category.display_name,
+                user_id=user.id,
+            )
+
+    def _portal_ensure_tokens(self):
+        """Give the invoices their portal access token in one query (payment links)."""
+        missing = self.filtered(lambda move: not move.access_token)
+        if not missing:
+            return
+        self.env.cr.execute(
+            SQL(
+                "UPDATE account_move SET access_token = gen_random_uuid()::text"
+                " WHERE id IN %s AND access_token IS NULL",
+                tuple(missing.ids),
+            )
+        )
+        missing.invalidate_recordset(["access_token"])
+
+    def action_receivable_categorize(self):
+        return {
+            "type": "ir.actions.act_window",
+            "name": _("Categorize"),
+            "res_model": "receivable.categorize.wizard",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"active_model": "account.move", "active_ids": self.ids},
+        }

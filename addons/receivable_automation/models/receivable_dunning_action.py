@@ -1,0 +1,369 @@
+import logging
+
+from markupsafe import Markup
+
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError
+from odoo.tools import SQL, format_amount
+
+_logger = logging.getLogger(__name__)
+
+# Reminders that still hold their invoices: no new reminder is planned for those invoices.
+OPEN_STATES = ("pending", "to_validate", "failed")
+
+
+class ReceivableDunningAction(models.Model):
+    """A reminder: one debtor, one level, one date, grouping that debtor's due invoices."""
+
+    _name = "receivable.dunning.action"
+    _description = "Reminder"
+    _order = "date desc, level_days, partner_id, id"
+    _check_company_auto = True
+
+    name = fields.Char(compute="_compute_name", store=True)
+    run_id = fields.Many2one("receivable.dunning.run", "Run", ondelete="cascade", index=True)
+    date = fields.Date(required=True, index=True)
+    company_id = fields.Many2one("res.company", required=True, index=True)
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    partner_id = fields.Many2one("res.partner", "Debtor", required=True, index=True)
+    salesperson_id = fields.Many2one(related="partner_id.user_id", string="Salesperson")
+    level_id = fields.Many2one(
+        "receivable.dunning.level", required=True, ondelete="restrict", index=True
+    )
+    level_days = fields.Integer(related="level_id.days", store=True)
+    policy_id = fields.Many2one(related="level_id.policy_id", store=True)
+    state = fields.Selection(
+        [
+            ("preview", "Preview"),
+            ("pending", "To Send"),
+            ("to_validate", "To Validate"),
+            ("sent", "Sent"),
+            ("marked", "Marked as Reminded"),
+            ("failed", "Failed"),
+            ("cancelled", "Cancelled"),
+        ],
+        required=True,
+        default="pending",
+        index=True,
+    )
+    line_ids = fields.One2many("receivable.dunning.action.line", "action_id", "Invoices")
+    amount_residual = fields.Monetary(
+        "Amount Due",
+        compute="_compute_amounts",
+        store=True,
+        currency_field="currency_id",
+    )
+    max_days_late = fields.Integer("Days Late", compute="_compute_amounts", store=True)
+    invoice_count = fields.Integer(compute="_compute_amounts", store=True)
+    recipient_ids = fields.Many2many("res.partner", string="Recipients", readonly=True)
+    channels = fields.Char(readonly=True, help="Channels the reminder went out through.")
+    message_id = fields.Many2one("mail.message", "E-mail Message", readonly=True)
+    letter_state = fields.Selection(
+        [("none", "No Letter"), ("to_print", "To Print"), ("printed", "Printed")],
+        default="none",
+        required=True,
+    )
+    snailmail_letter_id = fields.Many2one("snailmail.letter", readonly=True)
+    error_message = fields.Text(readonly=True)
+    sent_date = fields.Datetime(readonly=True)
+    sent_by_id = fields.Many2one("res.users", "Sent By", readonly=True)
+
+    def init(self):
+        # The guarantee behind "never two reminders for the same debtor, level and date", for
+        # repeated runs and concurrent workers alike; previews are not reminders.
+        self.env.cr.execute(
+            SQL(
+                """
+                CREATE UNIQUE INDEX IF NOT EXISTS receivable_dunning_action_once_uniq
+                    ON receivable_dunning_action (company_id, partner_id, level_id, date)
+                 WHERE state != 'preview'
+                """
+            )
+        )
+
+    @api.depends("partner_id", "level_id", "date")
+    def _compute_name(self):
+        for action in self:
+            action.name = f"{action.level_id.name} - {action.partner_id.name} ({action.date})"
+
+    @api.depends("line_ids.amount_residual_company", "line_ids.days_late")
+    def _compute_amounts(self):
+        for action in self:
+            action.amount_residual = sum(action.line_ids.mapped("amount_residual_company"))
+            action.max_days_late = max(action.line_ids.mapped("days_late"), default=0)
+            action.invoice_count = len(action.line_ids.move_id)
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_sent(self):
+        if any(action.state in ("sent", "marked") for action in self):
+            raise UserError(_("A reminder that was sent is evidence: cancel it, don't delete it."))
+
+    # ------------------------------------------------------------------------------------------
+    # Actions
+    # ------------------------------------------------------------------------------------------
+
+    def action_validate(self):
+        """Send the reminders a collector has checked."""
+        to_send = self._filter_in_states(("to_validate", "failed"), _("validated"))
+        to_send.write({"state": "pending", "error_message": False})
+        to_send._send()
+        return True
+
+    def action_mark_reminded(self):
+        """Raise the level of the invoices without sending anything (reminded by other means)."""
+        actions = self._filter_in_states(("to_validate", "pending", "failed"), _("marked"))
+        actions.write(
+            {
+                "state": "marked",
+                "sent_date": fields.Datetime.now(),
+                "sent_by_id": self.env.uid,
+            }
+        )
+        actions._mark_items_reminded()
+        for action in actions:
+            action.partner_id.message_post(
+                body=_(
+                    "%(level)s marked as reminded without sending, for %(amount)s.",
+                    level=action.level_id.name,
+                    amount=format_amount(self.env, action.amount_residual, action.currency_id),
+                ),
+            )
+        return True
+
+    def action_cancel(self):
+        self._filter_in_states(("to_validate", "pending", "failed"), _("cancelled")).write(
+            {"state": "cancelled"}
+        )
+        return True
+
+    def action_print_letter(self):
+        """One PDF with the letters of all selected reminders."""
+        actions = self.filtered(lambda action: action.state in ("sent", "marked", "to_validate"))
+        if not actions:
+            raise UserError(_("Select reminders that were sent or are to validate."))
+        actions.filtered(lambda action: action.letter_state == "to_print").letter_state = "printed"
+        return self.env.ref("receivable_automation.action_report_dunning_letter").report_action(
+            actions
+        )
+
+    def _filter_in_states(self, states, verb):
+        actions = self.filtered(lambda action: action.state in states)
+        if not actions:
+            raise UserError(
+                _(
+                    "Only reminders in state %(states)s can be %(verb)s.",
+                    states=", ".join(
+                        dict(self._fields["state"]._description_selection(self.env))[state]
+                        for state in states
+                    ),
+                    verb=verb,
+                )
+            )
+        return actions
+
+    # ------------------------------------------------------------------------------------------
+    # Sending
+    # ------------------------------------------------------------------------------------------
+
+    def _send(self):
+        """Send pending reminders: e-mails and SMS are queued, letters prepared, activities
+        planned. One debtor's failure is recorded on its reminder and does not stop the others.
+        """
+        actions = self.filtered(lambda action: action.state == "pending")
+        if not actions:
+            return
+        actions.line_ids.move_id._portal_ensure_tokens()
+        try:
+            emails = actions._render_emails()
+            sms_bodies = actions._render_sms()
+        except Exception as error:
+            _logger.exception("Rendering reminders failed")
+            actions.write({"state": "failed", "error_message": str(error)})
+            return
+        for action in actions:
+            try:
+                with self.env.cr.savepoint():
+                    action._send_one(emails.get(action.id), sms_bodies.get(action.id))
+            except Exception as error:
+                _logger.warning("Reminder %s failed: %s", action.id, error)
+                action.write({"state": "failed", "error_message": str(error)})
+        actions.filtered(lambda action: action.state == "sent")._mark_items_reminded()
+
+    def _render_emails(self):
+        """Rendered e-mails by reminder id, each in its debtor's language."""
+        rendered = {}
+        with_email = self.filtered(lambda action: action.level_id.send_email)
+        for template, actions in with_email.grouped(
+            lambda action: action.level_id.mail_template_id
+        ).items():
+            rendered.update(
+                template._generate_template(
+                    actions.ids, ("subject", "body_html", "email_from", "reply_to")
+                )
+            )
+        return rendered
+
+    def _render_sms(self):
+        rendered = {}
+        with_sms = self.filtered(lambda action: action.level_id.send_sms)
+        for template, actions in with_sms.grouped(
+            lambda action: action.level_id.sms_template_id
+        ).items():
+            rendered.update(template._render_field("body", actions.ids, compute_lang=True))
+        return rendered
+
+    def _send_one(self, email_values, sms_body):
+        self.ensure_one()
+        level, debtor = self.level_id, self.partner_id
+        contacts = debtor._get_dunning_contacts()
+        channels, problems, recipients = [], [], self.env["res.partner"]
+        if level.send_email:
+            to = contacts.filtered("email_normalized")
+            if to:
+                self._post_email(to, email_values)
+                channels.append(_("e-mail"))
+                recipients |= to
+            else:
+                problems.append(_("no e-mail address for %s", ", ".join(contacts.mapped("name"))))
+        if level.send_sms:
+            to = contacts.filtered(lambda contact: contact.mobile or contact.phone)[:1]
+            if to:
+                self._post_sms(to, sms_body)
+                channels.append(_("SMS"))
+                recipients |= to
+            else:
+                problems.append(_("no mobile number for %s", ", ".join(contacts.mapped("name"))))
+        if level.send_letter:
+            self.letter_state = "to_print"
+            channels.append(_("letter"))
+        if level.send_post:
+            if self.env["snailmail.letter"]._is_valid_address(debtor):
+                self._create_snailmail_letter()
+                channels.append(_("post"))
+            else:
+                problems.append(_("the postal address of %s is incomplete", debtor.name))
+        wanted_channels = any(
+            (level.send_email, level.send_sms, level.send_letter, level.send_post)
+        )
+        if wanted_channels and not channels:
+            raise UserError(_("Nothing could be sent: %s.", "; ".join(problems)))
+        if problems:
+            debtor.message_post(
+                body=_(
+                    "%(level)s: not sent by every channel: %(problems)s.",
+                    level=level.name,
+                    problems="; ".join(problems),
+                )
+            )
+        self._schedule_level_activity()
+        self.write(
+            {
+                "state": "sent",
+                "channels": ", ".join(channels),
+                "recipient_ids": [fields.Command.set(recipients.ids)],
+                "sent_date": fields.Datetime.now(),
+                "sent_by_id": self.env.uid,
+            }
+        )
+
+    def _post_email(self, recipients, values):
+        """Queue the e-mail through the debtor's chatter, where it stays as the record."""
+        partner_ids = recipients.ids
+        if self.level_id.copy_salesperson and self.salesperson_id:
+            partner_ids.append(self.salesperson_id.partner_id.id)
+        message = self.partner_id.with_context(
+            mail_notify_force_send=False, receivable_reminder=True
+        ).message_post(
+            body=Markup(values["body_html"]),  # rendered from a trusted template
+            subject=values["subject"],
+            email_from=values.get("email_from") or self.company_id.email_formatted,
+            reply_to=values.get("reply_to") or False,
+            author_id=self.company_id.partner_id.id,
+            partner_ids=partner_ids,
+            message_type="comment",
+            subtype_xmlid="mail.mt_comment",
+            email_layout_xmlid="mail.mail_notification_light",
+        )
+        self.message_id = message
+
+    def _post_sms(self, recipient, body):
+        number = recipient.mobile or recipient.phone
+        self.partner_id.with_context(receivable_reminder=True)._message_sms(
+            body,
+            partner_ids=recipient.ids,
+            sms_pid_to_number={recipient.id: recipient._phone_format(number=number) or number},
+            put_in_queue=True,
+        )
+
+    def _create_snailmail_letter(self):
+        report = self.env.ref("receivable_automation.action_report_dunning_letter")
+        # The letter is rendered by snailmail's queue when it is posted, not now.
+        self.snailmail_letter_id = self.env["snailmail.letter"].create(
+            {
+                "model": self._name,
+                "res_id": self.id,
+                "partner_id": self.partner_id.id,
+                "company_id": self.company_id.id,
+                "report_template": report.id,
+            }
+        )
+
+    def _schedule_level_activity(self):
+        level = self.level_id
+        if not level.activity_type_id:
+            return
+        debtor = self.partner_id
+        user = {
+            "salesperson": debtor.user_id or debtor.receivable_collector_id,
+            "collector": debtor.receivable_collector_id or debtor.user_id,
+            "user": level.activity_user_id,
+        }[level.activity_assignee]
+        debtor.activity_schedule(
+            activity_type_id=level.activity_type_id.id,
+            summary=level.activity_summary or level.name,
+            note=_(
+                "%(level)s: %(amount)s due on %(count)s invoice(s).",
+                level=level.name,
+                amount=format_amount(self.env, self.amount_residual, self.currency_id),
+                count=self.invoice_count,
+            ),
+            date_deadline=fields.Date.add(self.date, days=level.activity_delay_days),
+            user_id=(user or self.env.user).id,
+        )
+
+    def _mark_items_reminded(self):
+        """Move the invoices of these reminders to their level and log it on each invoice."""
+        for (level, date), actions in self.grouped(
+            lambda action: (action.level_id, action.date)
+        ).items():
+            actions.line_ids.move_line_id.write(
+                {"receivable_level_id": level.id, "receivable_last_reminder_date": date}
+            )
+        self._move_contacted_invoices()
+        bodies = {}
+        for action in self:
+            for line in action.line_ids:
+                bodies[line.move_id.id] = _(
+                    "%(level)s (%(channels)s) on %(date)s: %(residual)s of this invoice due "
+                    "since %(due)s, within %(total)s reminded to %(debtor)s.",
+                    level=action.level_id.name,
+                    channels=action.channels or _("marked without sending"),
+                    date=action.date,
+                    residual=format_amount(self.env, line.amount_residual, line.currency_id),
+                    due=line.date_maturity,
+                    total=format_amount(self.env, action.amount_residual, action.currency_id),
+                    debtor=action.partner_id.name,
+                )
+        self.line_ids.move_id._message_log_batch(bodies=bodies)
+
+    def _move_contacted_invoices(self):
+        Category = self.env["receivable.category"]
+        for company, actions in self.grouped("company_id").items():
+            default = Category._get_default_category(company)
+            contacted = Category._get_contacted_category(company)
+            if not (default and contacted):
+                continue
+            moves = actions.line_ids.move_id.filtered(
+                lambda move, default=default: move.receivable_category_id == default
+            )
+            moves.write({"receivable_category_id": contacted.id})

@@ -1,0 +1,35 @@
+from odoo import fields, models
+
+
+class ReceivableDunningActionLine(models.Model):
+    """One invoice item of a reminder, as it stood when the reminder was prepared."""
+
+    _name = "receivable.dunning.action.line"
+    _description = "Reminder Item"
+    _order = "date_maturity, id"
+
+    action_id = fields.Many2one(
+        "receivable.dunning.action", required=True, ondelete="cascade", index=True
+    )
+    company_id = fields.Many2one(related="action_id.company_id", store=True)
+    move_line_id = fields.Many2one(
+        "account.move.line",
+        "Journal Item",
+        required=True,
+        ondelete="cascade",
+        index=True,
+    )
+    move_id = fields.Many2one("account.move", "Invoice", required=True, index=True)
+    currency_id = fields.Many2one("res.currency", required=True)
+    company_currency_id = fields.Many2one(
+        related="action_id.currency_id", string="Company Currency"
+    )
+    amount_total = fields.Monetary("Amount", currency_field="currency_id")
+    amount_residual = fields.Monetary("Residual", currency_field="currency_id")
+    amount_residual_company = fields.Monetary(
+        "Residual (Company Currency)", currency_field="company_currency_id"
+    )
+    date_maturity = fields.Date("Due Date")
+    days_late = fields.Integer()
+    previous_level_id = fields.Many2one("receivable.dunning.level", "Previous Level")
+    previous_reminder_date = fields.Date("Last Reminder")

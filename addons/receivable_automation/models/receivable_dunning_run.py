@@ -1,0 +1,370 @@
+import logging
+import threading
+from collections import defaultdict
+
+from psycopg2.errors import UniqueViolation
+
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError
+from odoo.tools import SQL
+
+from .receivable_dunning_action import OPEN_STATES
+
+_logger = logging.getLogger(__name__)
+
+
+class ReceivableDunningRun(models.Model):
+    """A dunning run for one company and one date: plans the reminders due that day, then
+    sends them in batches. Safe to repeat, to resume after a crash and to share between
+    workers: reminders are unique per debtor, level and date, and a batch is taken with
+    ``FOR UPDATE SKIP LOCKED``.
+    """
+
+    _name = "receivable.dunning.run"
+    _description = "Dunning Run"
+    _order = "date desc, id desc"
+    _check_company_auto = True
+
+    name = fields.Char(compute="_compute_name", store=True)
+    date = fields.Date(required=True, default=fields.Date.context_today)
+    company_id = fields.Many2one(
+        "res.company", required=True, default=lambda self: self.env.company
+    )
+    state = fields.Selection(
+        [("draft", "Draft"), ("preview", "Previewed"), ("done", "Done")],
+        default="draft",
+        required=True,
+        readonly=True,
+    )
+    action_ids = fields.One2many("receivable.dunning.action", "run_id", "Reminders")
+    action_count = fields.Integer(compute="_compute_counts")
+    to_validate_count = fields.Integer(compute="_compute_counts")
+    sent_count = fields.Integer(compute="_compute_counts")
+    failed_count = fields.Integer(compute="_compute_counts")
+
+    @api.depends("date", "company_id")
+    def _compute_name(self):
+        for run in self:
+            run.name = _("Run of %(date)s", date=run.date)
+
+    def _compute_counts(self):
+        counts = defaultdict(int)
+        for run, state, count in self.env["receivable.dunning.action"]._read_group(
+            [("run_id", "in", self.ids)], ["run_id", "state"], ["__count"]
+        ):
+            counts[run.id, state] = count
+        for run in self:
+            run.action_count = sum(
+                count for (run_id, _state), count in counts.items() if run_id == run.id
+            )
+            run.to_validate_count = counts[run.id, "to_validate"]
+            run.sent_count = counts[run.id, "sent"]
+            run.failed_count = counts[run.id, "failed"]
+
+    # ------------------------------------------------------------------------------------------
+    # Actions
+    # ------------------------------------------------------------------------------------------
+
+    def action_preview(self):
+        """Compute the reminders of the run's date without sending anything."""
+        for run in self:
+            run._clear_preview()
+            run._create_actions(preview=True)
+            run.state = "preview"
+        return True
+
+    def action_run(self):
+        """Plan the reminders due on the run's date and send those that need no validation."""
+        for run in self:
+            run._clear_preview()
+            run._create_actions(preview=False)
+            run._commit_if_allowed()
+            run._send_pending_actions()
+            run.state = "done"
+        return True
+
+    def action_open_actions(self):
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "receivable_automation.receivable_dunning_action_action"
+        )
+        action["domain"] = [("run_id", "in", self.ids)]
+        action["context"] = {"search_default_group_by_level": 1}
+        return action
+
+    @api.model
+    def _cron_run_daily(self):
+        """Daily entry point: one run per company that has dunning policies."""
+        companies = self.env["receivable.dunning.policy"].search([]).company_id
+        today = fields.Date.context_today(self)
+        for company in companies:
+            run = self.with_company(company).create({"date": today, "company_id": company.id})
+            run.with_context(receivable_auto_commit=True).action_run()
+
+    # ------------------------------------------------------------------------------------------
+    # Planning
+    # ------------------------------------------------------------------------------------------
+
+    def _clear_preview(self):
+        self.action_ids.filtered(lambda action: action.state == "preview").unlink()
+
+    def _create_actions(self, preview):
+        Action = self.env["receivable.dunning.action"]
+        if preview:
+            return Action.create(self._prepare_action_values(preview=True))
+        try:
+            with self.env.cr.savepoint():
+                return Action.create(self._prepare_action_values(preview=False))
+        except UniqueViolation:
+            # Another worker planned some of these reminders meanwhile: plan what is left.
+            _logger.info("Run %s: reminders planned concurrently, planning again", self.id)
+            self.env.invalidate_all()
+            return Action.create(self._prepare_action_values(preview=False))
+
+    def _prepare_action_values(self, preview):
+        """One reminder per debtor and level, grouping that debtor's items due at that level."""
+        self.ensure_one()
+        items = self._get_due_items()
+        levels = self._get_levels_by_debtor({item["debtor_id"] for item in items})
+        level_days = self._get_level_days({item["level_id"] for item in items} - {None})
+        already_planned = self._get_planned_keys()
+        groups = defaultdict(list)
+        for item in items:
+            debtor_levels = levels.get(item["debtor_id"])
+            if not debtor_levels:
+                continue
+            level = self._get_next_level(item, debtor_levels, level_days)
+            if level and (item["debtor_id"], level.id) not in already_planned:
+                groups[item["debtor_id"], level].append(item)
+        vals_list = []
+        for (debtor_id, level), level_items in groups.items():
+            total = sum(item["amount_residual"] for item in level_items)
+            if self.company_id.currency_id.compare_amounts(total, level.min_overdue_amount) < 0:
+                continue
+            vals_list.append(
+                self._prepare_one_action_values(debtor_id, level, level_items, preview)
+            )
+        return vals_list
+
+    def _prepare_one_action_values(self, debtor_id, level, items, preview):
+        if preview:
+            state = "preview"
+        else:
+            state = "to_validate" if level.validation_mode == "manual" else "pending"
+        return {
+            "run_id": self.id,
+            "date": self.date,
+            "company_id": self.company_id.id,
+            "partner_id": debtor_id,
+            "level_id": level.id,
+            "state": state,
+            "line_ids": [
+                fields.Command.create(
+                    {
+                        "move_line_id": item["id"],
+                        "move_id": item["move_id"],
+                        "currency_id": item["currency_id"],
+                        "amount_total": item["amount_currency"],
+                        "amount_residual": item["amount_residual_currency"],
+                        "amount_residual_company": item["amount_residual"],
+                        "date_maturity": item["date_maturity"],
+                        "days_late": (self.date - item["date_maturity"]).days,
+                        "previous_level_id": item["level_id"],
+                        "previous_reminder_date": item["last_reminder_date"],
+                    }
+                )
+                for item in items
+            ],
+        }
+
+    def _get_next_level(self, item, debtor_levels, level_days):
+        """The level this item is due for on the run's date, if any.
+
+        Items climb one level at a time: the next level after the last one reminded, once the
+        item is late enough for it and the gap between the two levels has passed since the
+        last reminder (an old invoice gets the first reminder first, not the formal notice).
+        Courtesy levels (negative days) only apply to items not yet due.
+        """
+        extra_days, levels = debtor_levels
+        current_days = level_days.get(item["level_id"])
+        days_late = (self.date - item["date_maturity"]).days
+        next_levels = [
+            level
+            for level in levels
+            if (current_days is None or level.days > current_days)
+            # a courtesy level (before the due date) is pointless once the item is late
+            and (level.days >= 0 or days_late <= 0)
+        ]
+        if not next_levels:
+            return None
+        level = next_levels[0]
+        if days_late < level.days + extra_days:
+            return None
+        last_date = item["last_reminder_date"]
+        if current_days is not None and last_date:
+            if (self.date - last_date).days < level.days - current_days:
+                return None
+        return level
+
+    def _get_due_items(self):
+        """Open receivable items of the company that may need a reminder, in one query."""
+        self.ensure_one()
+        self.env.flush_all()
+        min_days = min(
+            self.env["receivable.dunning.level"]
+            .search([("company_id", "=", self.company_id.id)])
+            .mapped("days"),
+            default=None,
+        )
+        if min_days is None:
+            return []
+        query = SQL(
+            """
+            SELECT aml.id, aml.move_id, debtor.id AS debtor_id, aml.currency_id,
+                   aml.amount_currency, aml.amount_residual, aml.amount_residual_currency,
+                   aml.date_maturity, aml.receivable_level_id AS level_id,
+                   aml.receivable_last_reminder_date AS last_reminder_date
+              FROM account_move_line aml
+              JOIN account_account account ON account.id = aml.account_id
+              JOIN account_move move ON move.id = aml.move_id
+              JOIN res_partner partner ON partner.id = aml.partner_id
+              JOIN res_partner debtor ON debtor.id = partner.commercial_partner_id
+         LEFT JOIN receivable_category category ON category.id = move.receivable_category_id
+             WHERE aml.company_id = %(company_id)s
+               AND aml.parent_state = 'posted'
+               AND account.account_type = 'asset_receivable'
+               AND NOT aml.reconciled
+               AND aml.amount_residual > 0
+               AND aml.date_maturity <= %(cutoff)s
+               AND NOT (debtor.receivable_excluded IS TRUE
+                        AND COALESCE(debtor.receivable_excluded_until >= %(date)s, TRUE))
+               AND NOT (move.receivable_excluded IS TRUE
+                        AND COALESCE(move.receivable_excluded_until >= %(date)s, TRUE))
+               AND (category.id IS NULL
+                    OR category.dunning_effect = 'chase'
+                    OR (category.dunning_effect = 'pause_until_date'
+                        AND move.receivable_promise_date < %(date)s))
+               AND NOT EXISTS (
+                   SELECT 1
+                     FROM receivable_dunning_action_line action_line
+                     JOIN receivable_dunning_action action ON action.id = action_line.action_id
+                    WHERE action_line.move_line_id = aml.id
+                      AND action.state IN %(open_states)s)
+          ORDER BY debtor.id, aml.date_maturity, aml.id
+            """,
+            company_id=self.company_id.id,
+            date=self.date,
+            cutoff=fields.Date.subtract(self.date, days=min_days),
+            open_states=OPEN_STATES,
+        )
+        self.env.cr.execute(query)
+        return self.env.cr.dictfetchall()
+
+    def _get_levels_by_debtor(self, debtor_ids):
+        """{debtor id: (extra days, levels in order)} for debtors that have a policy."""
+        debtors = self.env["res.partner"].with_company(self.company_id).browse(debtor_ids)
+        levels_by_policy = {}
+        result = {}
+        for debtor in debtors:
+            policy = (
+                debtor.receivable_policy_id
+                or debtor.receivable_profile_id.policy_id
+                or self.company_id.receivable_policy_id
+            )
+            if not policy or policy.company_id != self.company_id:
+                continue
+            if policy not in levels_by_policy:
+                levels_by_policy[policy] = policy._get_sorted_levels()
+            result[debtor.id] = (debtor.receivable_extra_days, levels_by_policy[policy])
+        return result
+
+    def _get_level_days(self, level_ids):
+        levels = self.env["receivable.dunning.level"].browse(level_ids).exists()
+        return {level.id: level.days for level in levels}
+
+    def _get_planned_keys(self):
+        """(debtor, level) pairs that already have a reminder on the run's date."""
+        planned = self.env["receivable.dunning.action"]._read_group(
+            [
+                ("company_id", "=", self.company_id.id),
+                ("date", "=", self.date),
+                ("state", "!=", "preview"),
+            ],
+            ["partner_id", "level_id"],
+        )
+        return {(partner.id, level.id) for partner, level in planned}
+
+    # ------------------------------------------------------------------------------------------
+    # Sending
+    # ------------------------------------------------------------------------------------------
+
+    def _send_pending_actions(self):
+        """Send the pending reminders of the company up to the run's date, batch by batch.
+
+        Each batch is taken with a row lock that other workers skip; a batch either sends
+        all its reminders (queued e-mails and SMS included) or, on a crash, none of them.
+        Reminders left pending by an interrupted run are sent by the next one.
+        """
+        self.ensure_one()
+        batch_size = self.company_id.receivable_batch_size or 200
+        Action = self.env["receivable.dunning.action"]
+        done, seen = 0, []
+        while batch_ids := self._lock_pending_batch(batch_size, seen):
+            seen.extend(batch_ids)
+            with self.env.cr.savepoint():
+                Action.browse(batch_ids)._send()
+            done += len(batch_ids)
+            remaining = self._count_pending()
+            self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)
+            _logger.info("Run %s: %s reminders processed, %s left", self.id, done, remaining)
+            self._commit_if_allowed()
+        return done
+
+    def _pending_domain_sql(self):
+        return SQL(
+            "company_id = %s AND state = 'pending' AND date <= %s",
+            self.company_id.id,
+            self.date,
+        )
+
+    def _lock_pending_batch(self, batch_size, seen):
+        self.env["receivable.dunning.action"].flush_model()
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT id FROM receivable_dunning_action
+                 WHERE %s AND id != ALL(%s)
+              ORDER BY id
+                 LIMIT %s
+                   FOR UPDATE SKIP LOCKED
+                """,
+                self._pending_domain_sql(),
+                seen,
+                batch_size,
+            )
+        )
+        return [row[0] for row in self.env.cr.fetchall()]
+
+    def _count_pending(self):
+        self.env.cr.execute(
+            SQL(
+                "SELECT count(*) FROM receivable_dunning_action WHERE %s",
+                self._pending_domain_sql(),
+            )
+        )
+        return self.env.cr.fetchone()[0]
+
+    def _commit_if_allowed(self):
+        """Commit between batches, only when the cron asked for it and never in tests."""
+        if self.env.context.get("receivable_auto_commit") and not getattr(
+            threading.current_thread(), "testing", False
+        ):
+            self.env.cr.commit()  # pylint: disable=invalid-commit
+
+    # ------------------------------------------------------------------------------------------
+    # Constraints
+    # ------------------------------------------------------------------------------------------
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_with_reminders(self):
+        if self.action_ids.filtered(lambda action: action.state in ("sent", "marked")):
+            raise UserError(_("A run that sent reminders cannot be deleted."))

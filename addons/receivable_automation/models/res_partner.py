@@ -1,0 +1,176 @@
+from odoo import _, api, fields, models
+from odoo.exceptions import ValidationError
+
+
+class ResPartner(models.Model):
+    _inherit = "res.partner"
+
+    receivable_policy_id = fields.Many2one(
+        "receivable.dunning.policy",
+        "Dunning Policy",
+        company_dependent=True,
+        tracking=True,
+        help="Overrides the policy of the debtor's profile and the company's default.",
+    )
+    receivable_profile_id = fields.Many2one(
+        "receivable.debtor.profile",
+        "Debtor Profile",
+        index="btree_not_null",
+        tracking=True,
+    )
+    receivable_collector_id = fields.Many2one(
+        "res.users",
+        "Collector",
+        company_dependent=True,
+        tracking=True,
+        help="The credit controller in charge of this debtor.",
+    )
+    receivable_extra_days = fields.Integer(
+        "Extra Days Between Levels",
+        help="Added to the days of every level for this debtor (a debtor who always pays a "
+        "little late, or a key account).",
+    )
+    receivable_dunning_contact = fields.Boolean(
+        "Dunning Contact",
+        help="Receives the reminders of its company. Without one, the invoicing contacts "
+        "receive them, else the company itself.",
+    )
+    receivable_excluded = fields.Boolean("Excluded From Dunning", tracking=True)
+    receivable_exclusion_reason = fields.Char("Exclusion Reason", tracking=True)
+    receivable_excluded_until = fields.Date("Excluded Until", tracking=True)
+    receivable_action_ids = fields.One2many("receivable.dunning.action", "partner_id", "Reminders")
+    receivable_open_line_ids = fields.Many2many(
+        "account.move.line", string="Open Items", compute="_compute_receivable_level"
+    )
+    receivable_closed_line_ids = fields.Many2many(
+        "account.move.line",
+        string="Closed Items",
+        compute="_compute_receivable_level",
+        help="The last paid items, as history.",
+    )
+    receivable_level_id = fields.Many2one(
+        "receivable.dunning.level",
+        "Dunning Level",
+        compute="_compute_receivable_level",
+        help="Highest level reached by the debtor's open invoices.",
+    )
+    receivable_next_action_date = fields.Date("Next Reminder", compute="_compute_receivable_level")
+    receivable_overdue_amount = fields.Monetary(
+        "Overdue", compute="_compute_receivable_level", currency_field="currency_id"
+    )
+
+    @api.constrains("receivable_excluded", "receivable_exclusion_reason")
+    def _check_exclusion_reason(self):
+        for partner in self:
+            if partner.receivable_excluded and not partner.receivable_exclusion_reason:
+                raise ValidationError(
+                    _("Say why %s is excluded from dunning.", partner.display_name)
+                )
+
+    def _compute_receivable_level(self):
+        today = fields.Date.context_today(self)
+        MoveLine = self.env["account.move.line"]
+        debtors = self.commercial_partner_id
+        open_items = MoveLine.search(
+            [
+                *MoveLine._get_open_receivable_domain(),
+                ("partner_id", "in", debtors.ids),
+            ],
+            order="date_maturity, id",
+        )
+        # The last 80 paid items of each debtor are history enough for a client file.
+        closed_items = MoveLine.search(
+            [
+                ("partner_id", "in", debtors.ids),
+                ("parent_state", "=", "posted"),
+                ("account_type", "=", "asset_receivable"),
+                ("reconciled", "=", True),
+            ],
+            order="date desc, id desc",
+            limit=80 * len(debtors),
+        )
+        planned = self.env["receivable.dunning.action"].search(
+            [
+                ("partner_id", "in", debtors.ids),
+                ("state", "in", ("pending", "to_validate")),
+            ]
+        )
+        for partner in self:
+            debtor = partner.commercial_partner_id
+            items = open_items.filtered(lambda line, debtor=debtor: line.partner_id == debtor)
+            partner.receivable_open_line_ids = items
+            partner.receivable_closed_line_ids = closed_items.filtered(
+                lambda line, debtor=debtor: line.partner_id == debtor
+            )[:80]
+            partner.receivable_overdue_amount = sum(
+                items.filtered(
+                    lambda line: line.date_maturity and line.date_maturity < today
+                ).mapped("amount_residual")
+            )
+            partner.receivable_level_id = items.receivable_level_id.sorted("days")[-1:]
+            partner.receivable_next_action_date = min(
+                planned.filtered(lambda action, debtor=debtor: action.partner_id == debtor).mapped(
+                    "date"
+                ),
+                default=False,
+            )
+
+    def _notify_get_recipients(self, message, msg_vals=False, **kwargs):
+        # A reminder goes to the dunning contacts (and the salesperson's copy), not to every
+        # internal follower of the customer.
+        recipients = super()._notify_get_recipients(message, msg_vals, **kwargs)
+        if not self.env.context.get("receivable_reminder"):
+            return recipients
+        partner_ids = (msg_vals or {}).get("partner_ids") or message.partner_ids.ids
+        return [recipient for recipient in recipients if recipient["id"] in partner_ids]
+
+    def _get_dunning_policy(self):
+        """The policy that applies to this debtor in the current company."""
+        self.ensure_one()
+        return (
+            self.receivable_policy_id
+            or self.receivable_profile_id.policy_id
+            or self.env.company.receivable_policy_id
+        )
+
+    def _get_dunning_contacts(self):
+        """Who receives this debtor's reminders."""
+        self.ensure_one()
+        contacts = self.child_ids.filtered("receivable_dunning_contact")
+        if self.receivable_dunning_contact:
+            contacts |= self
+        if not contacts:
+            contacts = self.child_ids.filtered(lambda child: child.type == "invoice")
+        return contacts or self
+
+    def _is_excluded_from_dunning(self, date):
+        self.ensure_one()
+        return self.receivable_excluded and (
+            not self.receivable_excluded_until or self.receivable_excluded_until >= date
+        )
+
+    def action_open_receivable_file(self):
+        """The collector's client file of this debtor."""
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": _("Client File"),
+            "res_model": "res.partner",
+            "res_id": self.commercial_partner_id.id,
+            "view_mode": "form",
+            "views": [
+                (
+                    self.env.ref("receivable_automation.res_partner_view_form_receivable").id,
+                    "form",
+                )
+            ],
+        }
+
+    def action_open_receivable_actions(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "receivable_automation.receivable_dunning_action_action"
+        )
+        action["domain"] = [("partner_id", "=", self.commercial_partner_id.id)]
+        action["context"] = {"search_default_group_by_level": 0}
+        return action

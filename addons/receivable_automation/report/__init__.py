@@ -1,0 +1,2 @@
+from . import receivable_item_report
+from . import receivable_payment_delay_report

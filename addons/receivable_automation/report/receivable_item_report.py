@@ -1,0 +1,73 @@
+from odoo import fields, models
+from odoo.tools import SQL
+
+AGING_BUCKETS = [
+    ("0_not_due", "Not Due"),
+    ("1_30", "1-30 Days"),
+    ("2_60", "31-60 Days"),
+    ("3_90", "61-90 Days"),
+    ("4_120", "91-120 Days"),
+    ("5_older", "Over 120 Days"),
+]
+
+
+class ReceivableItemReport(models.Model):
+    """Open customer items with their category, level and age (aging, outstanding by
+    category, per-level lists)."""
+
+    _name = "receivable.item.report"
+    _description = "Open Receivables Analysis"
+    _auto = False
+    _order = "date_maturity, id"
+
+    move_line_id = fields.Many2one("account.move.line", "Journal Item", readonly=True)
+    move_id = fields.Many2one("account.move", "Invoice", readonly=True)
+    partner_id = fields.Many2one("res.partner", "Debtor", readonly=True)
+    salesperson_id = fields.Many2one("res.users", "Salesperson", readonly=True)
+    company_id = fields.Many2one("res.company", readonly=True)
+    currency_id = fields.Many2one("res.currency", readonly=True)
+    category_id = fields.Many2one("receivable.category", "Category", readonly=True)
+    level_id = fields.Many2one("receivable.dunning.level", "Level", readonly=True)
+    date_maturity = fields.Date("Due Date", readonly=True)
+    last_reminder_date = fields.Date("Last Reminder", readonly=True)
+    days_late = fields.Integer(readonly=True, aggregator="avg")
+    aging_bucket = fields.Selection(AGING_BUCKETS, "Age", readonly=True)
+    amount_residual = fields.Monetary("Outstanding", readonly=True, currency_field="currency_id")
+    amount_overdue = fields.Monetary("Overdue", readonly=True, currency_field="currency_id")
+
+    @property
+    def _table_query(self):
+        return SQL(
+            """
+            SELECT aml.id,
+                   aml.id AS move_line_id,
+                   aml.move_id,
+                   aml.partner_id,
+                   move.invoice_user_id AS salesperson_id,
+                   aml.company_id,
+                   aml.company_currency_id AS currency_id,
+                   move.receivable_category_id AS category_id,
+                   aml.receivable_level_id AS level_id,
+                   aml.date_maturity,
+                   aml.receivable_last_reminder_date AS last_reminder_date,
+                   GREATEST(CURRENT_DATE - aml.date_maturity, 0) AS days_late,
+                   CASE
+                       WHEN aml.date_maturity >= CURRENT_DATE THEN '0_not_due'
+                       WHEN CURRENT_DATE - aml.date_maturity <= 30 THEN '1_30'
+                       WHEN CURRENT_DATE - aml.date_maturity <= 60 THEN '2_60'
+                       WHEN CURRENT_DATE - aml.date_maturity <= 90 THEN '3_90'
+                       WHEN CURRENT_DATE - aml.date_maturity <= 120 THEN '4_120'
+                       ELSE '5_older'
+                   END AS aging_bucket,
+                   aml.amount_residual,
+                   CASE WHEN aml.date_maturity < CURRENT_DATE THEN aml.amount_residual ELSE 0 END
+                       AS amount_overdue
+              FROM account_move_line aml
+              JOIN account_account account ON account.id = aml.account_id
+              JOIN account_move move ON move.id = aml.move_id
+             WHERE aml.parent_state = 'posted'
+               AND account.account_type = 'asset_receivable'
+               AND NOT aml.reconciled
+               AND aml.amount_residual > 0
+            """
+        )
