@@ -17,6 +17,7 @@ class ReceivableDunningAction(models.Model):
 
     _name = "receivable.dunning.action"
     _description = "Reminder"
+    _inherit = ["mail.thread"]
     _order = "date desc, level_days, partner_id, id"
     _check_company_auto = True
 
@@ -333,17 +334,12 @@ class ReceivableDunningAction(models.Model):
 
     def _mark_items_reminded(self):
         """Move the invoices of these reminders to their level and log it on each invoice."""
-        for (level, date), actions in self.grouped(
-            lambda action: (action.level_id, action.date)
-        ).items():
-            actions.line_ids.move_line_id.write(
-                {"receivable_level_id": level.id, "receivable_last_reminder_date": date}
-            )
-        self._move_contacted_invoices()
+        self._write_items_level()
+        contacted = self._move_contacted_invoices()
         bodies = {}
         for action in self:
             for line in action.line_ids:
-                bodies[line.move_id.id] = _(
+                body = _(
                     "%(level)s (%(channels)s) on %(date)s: %(residual)s of this invoice due "
                     "since %(due)s, within %(total)s reminded to %(debtor)s.",
                     level=action.level_id.name,
@@ -354,10 +350,42 @@ class ReceivableDunningAction(models.Model):
                     total=format_amount(self.env, action.amount_residual, action.currency_id),
                     debtor=action.partner_id.name,
                 )
+                if line.move_id in contacted:
+                    body += " " + _(
+                        "Category: %s.", line.move_id.receivable_category_id.display_name
+                    )
+                bodies[line.move_id.id] = body
         self.line_ids.move_id._message_log_batch(bodies=bodies)
 
+    def _write_items_level(self):
+        # One UPDATE per level and date: account.move.line's write() runs accounting checks
+        # (lock dates, taxes) per line that these two dunning fields don't need.
+        MoveLine = self.env["account.move.line"]
+        MoveLine.flush_model(["receivable_level_id", "receivable_last_reminder_date"])
+        for (level, date), actions in self.grouped(
+            lambda action: (action.level_id, action.date)
+        ).items():
+            self.env.cr.execute(
+                SQL(
+                    """
+                    UPDATE account_move_line
+                       SET receivable_level_id = %s, receivable_last_reminder_date = %s
+                     WHERE id = ANY(%s)
+                    """,
+                    level.id,
+                    date,
+                    actions.line_ids.move_line_id.ids,
+                )
+            )
+        self.line_ids.move_line_id.invalidate_recordset(
+            ["receivable_level_id", "receivable_last_reminder_date"]
+        )
+
     def _move_contacted_invoices(self):
+        """Invoices still in the default category (not contacted) move to the "contacted" one.
+        Returns them; their reminder's log line says so, rather than a tracking message each."""
         Category = self.env["receivable.category"]
+        moved = self.env["account.move"]
         for company, actions in self.grouped("company_id").items():
             default = Category._get_default_category(company)
             contacted = Category._get_contacted_category(company)
@@ -366,4 +394,9 @@ class ReceivableDunningAction(models.Model):
             moves = actions.line_ids.move_id.filtered(
                 lambda move, default=default: move.receivable_category_id == default
             )
-            moves.write({"receivable_category_id": contacted.id})
+            # skip_invoice_sync: no accounting line changes, no need to re-sync taxes per move
+            moves.with_context(mail_notrack=True, skip_invoice_sync=True).write(
+                {"receivable_category_id": contacted.id}
+            )
+            moved |= moves
+        return moved

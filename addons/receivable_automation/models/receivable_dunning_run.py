@@ -2,7 +2,7 @@ import logging
 import threading
 from collections import defaultdict
 
-from psycopg2.errors import UniqueViolation
+from psycopg2.errors import SerializationFailure, UniqueViolation
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
@@ -77,7 +77,8 @@ class ReceivableDunningRun(models.Model):
         """Plan the reminders due on the run's date and send those that need no validation."""
         for run in self:
             run._clear_preview()
-            run._create_actions(preview=False)
+            run._commit_if_allowed()  # the run is kept; planning starts a fresh snapshot
+            run._create_actions_once_per_date()
             run._commit_if_allowed()
             run._send_pending_actions()
             run.state = "done"
@@ -107,22 +108,46 @@ class ReceivableDunningRun(models.Model):
     def _clear_preview(self):
         self.action_ids.filtered(lambda action: action.state == "preview").unlink()
 
-    def _create_actions(self, preview):
-        Action = self.env["receivable.dunning.action"]
-        if preview:
-            return Action.create(self._prepare_action_values(preview=True))
-        try:
-            with self.env.cr.savepoint():
-                return Action.create(self._prepare_action_values(preview=False))
-        except UniqueViolation:
-            # Another worker planned some of these reminders meanwhile: plan what is left.
-            _logger.info("Run %s: reminders planned concurrently, planning again", self.id)
-            self.env.invalidate_all()
-            return Action.create(self._prepare_action_values(preview=False))
+    def _create_actions_once_per_date(self):
+        """Plan the reminders, letting a concurrent worker's plan win.
 
-    def _prepare_action_values(self, preview):
-        """One reminder per debtor and level, grouping that debtor's items due at that level."""
+        The unique index refuses a second reminder for a debtor, level and date. When another
+        worker planned the same ones meanwhile, Odoo's REPEATABLE READ transaction cannot see
+        them: start a new transaction, which sees them and plans only what is left. A run in a
+        user's transaction cannot restart it and asks to try again.
+        """
+        for _attempt in range(3):
+            try:
+                with self.env.cr.savepoint():
+                    return self._create_actions(preview=False)
+            except (UniqueViolation, SerializationFailure):
+                if not self._can_commit():
+                    raise UserError(
+                        _("Another run is planning reminders for this date. Try again.")
+                    ) from None
+                _logger.info("Run %s: reminders planned concurrently, planning again", self.id)
+                self.env.cr.rollback()
+                self.env.invalidate_all()
+        raise UserError(_("Reminders could not be planned: too many concurrent runs."))
+
+    def _create_actions(self, preview):
+        """Plan the reminders due on the run's date and return those this worker created."""
         self.ensure_one()
+        plans = self._plan_actions()
+        actions = self._insert_actions(plans, preview)
+        plans_by_key = {(debtor_id, level.id): items for debtor_id, level, items in plans}
+        self.env["receivable.dunning.action.line"].create(
+            [
+                self._prepare_action_line_values(action, item)
+                for action in actions
+                for item in plans_by_key[action.partner_id.id, action.level_id.id]
+            ]
+        )
+        return actions
+
+    def _plan_actions(self):
+        """[(debtor id, level, items)]: one reminder per debtor and level, grouping that
+        debtor's items due at that level on the run's date."""
         items = self._get_due_items()
         levels = self._get_levels_by_debtor({item["debtor_id"] for item in items})
         level_days = self._get_level_days({item["level_id"] for item in items} - {None})
@@ -135,45 +160,90 @@ class ReceivableDunningRun(models.Model):
             level = self._get_next_level(item, debtor_levels, level_days)
             if level and (item["debtor_id"], level.id) not in already_planned:
                 groups[item["debtor_id"], level].append(item)
-        vals_list = []
-        for (debtor_id, level), level_items in groups.items():
-            total = sum(item["amount_residual"] for item in level_items)
-            if self.company_id.currency_id.compare_amounts(total, level.min_overdue_amount) < 0:
-                continue
-            vals_list.append(
-                self._prepare_one_action_values(debtor_id, level, level_items, preview)
+        currency = self.company_id.currency_id
+        return [
+            (debtor_id, level, level_items)
+            for (debtor_id, level), level_items in groups.items()
+            if currency.compare_amounts(
+                sum(item["amount_residual"] for item in level_items), level.min_overdue_amount
             )
-        return vals_list
+            >= 0
+        ]
 
-    def _prepare_one_action_values(self, debtor_id, level, items, preview):
+    def _insert_actions(self, plans, preview):
+        """Insert the planned reminders in one query. ``ON CONFLICT DO NOTHING`` on the unique
+        index lets a concurrent worker's reminders win without an error, even in Odoo's
+        REPEATABLE READ transactions where that worker's rows are not visible yet."""
+        if not plans:
+            return self.env["receivable.dunning.action"]
+        partners = self.env["res.partner"].browse([debtor_id for debtor_id, _level, _i in plans])
+        names = {partner.id: partner.name for partner in partners}
+        columns = defaultdict(list)
+        for debtor_id, level, _items in plans:
+            columns["partner"].append(debtor_id)
+            columns["level"].append(level.id)
+            columns["days"].append(level.days)
+            columns["policy"].append(level.policy_id.id)
+            columns["state"].append(self._get_new_action_state(level, preview))
+            columns["name"].append(f"{level.name} - {names[debtor_id]} ({self.date})")
+        self.env["receivable.dunning.action"].flush_model()
+        self.env.cr.execute(
+            SQL(
+                """
+                INSERT INTO receivable_dunning_action
+                       (run_id, date, company_id, partner_id, level_id, level_days, policy_id,
+                        state, letter_state, name, create_uid, create_date, write_uid, write_date)
+                SELECT %(run)s, %(date)s, %(company)s, plan.partner_id, plan.level_id,
+                       plan.level_days, plan.policy_id, plan.state, 'none', plan.name,
+                       %(uid)s, %(now)s, %(uid)s, %(now)s
+                  FROM unnest(%(partners)s::int[], %(levels)s::int[], %(days)s::int[],
+                              %(policies)s::int[], %(states)s::varchar[], %(names)s::varchar[])
+                       AS plan(partner_id, level_id, level_days, policy_id, state, name)
+                    ON CONFLICT (company_id, partner_id, level_id, date) WHERE state != 'preview'
+                    DO NOTHING
+             RETURNING id
+                """,
+                run=self.id,
+                date=self.date,
+                company=self.company_id.id,
+                uid=self.env.uid,
+                now=self.env.cr.now(),
+                partners=columns["partner"],
+                levels=columns["level"],
+                days=columns["days"],
+                policies=columns["policy"],
+                states=columns["state"],
+                names=columns["name"],
+            )
+        )
+        action_ids = [row[0] for row in self.env.cr.fetchall()]
+        if len(action_ids) < len(plans):
+            _logger.info(
+                "Run %s: %s reminders were planned by another worker",
+                self.id,
+                len(plans) - len(action_ids),
+            )
+        self.invalidate_recordset(["action_ids"])
+        return self.env["receivable.dunning.action"].browse(action_ids)
+
+    def _get_new_action_state(self, level, preview):
         if preview:
-            state = "preview"
-        else:
-            state = "to_validate" if level.validation_mode == "manual" else "pending"
+            return "preview"
+        return "to_validate" if level.validation_mode == "manual" else "pending"
+
+    def _prepare_action_line_values(self, action, item):
         return {
-            "run_id": self.id,
-            "date": self.date,
-            "company_id": self.company_id.id,
-            "partner_id": debtor_id,
-            "level_id": level.id,
-            "state": state,
-            "line_ids": [
-                fields.Command.create(
-                    {
-                        "move_line_id": item["id"],
-                        "move_id": item["move_id"],
-                        "currency_id": item["currency_id"],
-                        "amount_total": item["amount_currency"],
-                        "amount_residual": item["amount_residual_currency"],
-                        "amount_residual_company": item["amount_residual"],
-                        "date_maturity": item["date_maturity"],
-                        "days_late": (self.date - item["date_maturity"]).days,
-                        "previous_level_id": item["level_id"],
-                        "previous_reminder_date": item["last_reminder_date"],
-                    }
-                )
-                for item in items
-            ],
+            "action_id": action.id,
+            "move_line_id": item["id"],
+            "move_id": item["move_id"],
+            "currency_id": item["currency_id"],
+            "amount_total": item["amount_currency"],
+            "amount_residual": item["amount_residual_currency"],
+            "amount_residual_company": item["amount_residual"],
+            "date_maturity": item["date_maturity"],
+            "days_late": (self.date - item["date_maturity"]).days,
+            "previous_level_id": item["level_id"],
+            "previous_reminder_date": item["last_reminder_date"],
         }
 
     def _get_next_level(self, item, debtor_levels, level_days):
@@ -328,20 +398,33 @@ class ReceivableDunningRun(models.Model):
 
     def _lock_pending_batch(self, batch_size, seen):
         self.env["receivable.dunning.action"].flush_model()
-        self.env.cr.execute(
-            SQL(
-                """
-                SELECT id FROM receivable_dunning_action
-                 WHERE %s AND id != ALL(%s)
-              ORDER BY id
-                 LIMIT %s
-                   FOR UPDATE SKIP LOCKED
-                """,
-                self._pending_domain_sql(),
-                seen,
-                batch_size,
-            )
+        query = SQL(
+            """
+            SELECT id FROM receivable_dunning_action
+             WHERE %s AND id != ALL(%s)
+          ORDER BY id
+             LIMIT %s
+               FOR UPDATE SKIP LOCKED
+            """,
+            self._pending_domain_sql(),
+            seen,
+            batch_size,
         )
+        try:
+            with self.env.cr.savepoint(flush=False):
+                return self._fetch_ids(query)
+        except SerializationFailure:
+            # Another worker sent reminders of our snapshot meanwhile. Between batches of an
+            # auto-committed run nothing is pending in this transaction: start a fresh one.
+            if not self._can_commit():
+                raise UserError(
+                    _("Another worker is sending these reminders. Try again in a moment.")
+                ) from None
+            self.env.cr.rollback()
+            return self._fetch_ids(query)
+
+    def _fetch_ids(self, query):
+        self.env.cr.execute(query)
         return [row[0] for row in self.env.cr.fetchall()]
 
     def _count_pending(self):
@@ -353,11 +436,14 @@ class ReceivableDunningRun(models.Model):
         )
         return self.env.cr.fetchone()[0]
 
-    def _commit_if_allowed(self):
-        """Commit between batches, only when the cron asked for it and never in tests."""
-        if self.env.context.get("receivable_auto_commit") and not getattr(
+    def _can_commit(self):
+        """Commit between batches only when the cron asked for it, and never in tests."""
+        return bool(self.env.context.get("receivable_auto_commit")) and not getattr(
             threading.current_thread(), "testing", False
-        ):
+        )
+
+    def _commit_if_allowed(self):
+        if self._can_commit():
             self.env.cr.commit()  # pylint: disable=invalid-commit
 
     # ------------------------------------------------------------------------------------------

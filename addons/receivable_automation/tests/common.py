@@ -1,0 +1,190 @@
+from contextlib import contextmanager
+from datetime import date, timedelta
+
+from odoo import Command
+from odoo.tests import new_test_user
+
+from odoo.addons.account.tests.common import AccountTestInvoicingCommon
+from odoo.addons.mail.tests.common import MockEmail
+from odoo.addons.sms.tests.common import MockSMS
+
+DUE = date(2026, 1, 1)  # due date of the test invoices unless told otherwise
+
+
+class ReceivableCommon(AccountTestInvoicingCommon, MockEmail, MockSMS):
+    """A company with a three-level policy, a salesperson, a collector and debtors.
+
+    Levels: 10 days after due, e-mail; 25 days, e-mail + SMS with the salesperson in copy;
+    40 days, formal notice to validate (e-mail, letter, post) with a call for the collector.
+    """
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.company = cls.company_data["company"]
+        cls.company.write({"email": "credit@company.example.com", "street": "1 Main St"})
+        cls.currency = cls.company.currency_id
+        cls.salesperson = new_test_user(
+            cls.env,
+            login="ra_salesperson",
+            name="Sally Sales",
+            email="sally@company.example.com",
+            groups="base.group_user",
+            notification_type="email",
+            company_id=cls.company.id,
+        )
+        cls.collector = new_test_user(
+            cls.env,
+            login="ra_collector",
+            name="Colin Collector",
+            email="colin@company.example.com",
+            groups="receivable_automation.group_receivable_user",
+            company_id=cls.company.id,
+        )
+        cls.manager = new_test_user(
+            cls.env,
+            login="ra_manager",
+            name="Mona Manager",
+            email="mona@company.example.com",
+            groups="receivable_automation.group_receivable_manager",
+            company_id=cls.company.id,
+        )
+        cls.policy = cls.env["receivable.dunning.policy"].create(
+            {
+                "name": "Standard",
+                "company_id": cls.company.id,
+                "level_ids": [
+                    Command.create(
+                        {
+                            "name": "First reminder",
+                            "days": 10,
+                            "mail_template_id": cls.env.ref(
+                                "receivable_automation.mail_template_first"
+                            ).id,
+                        }
+                    ),
+                    Command.create(
+                        {
+                            "name": "Second reminder",
+                            "days": 25,
+                            "mail_template_id": cls.env.ref(
+                                "receivable_automation.mail_template_second"
+                            ).id,
+                            "send_sms": True,
+                            "sms_template_id": cls.env.ref(
+                                "receivable_automation.sms_template_reminder"
+                            ).id,
+                            "copy_salesperson": True,
+                        }
+                    ),
+                    Command.create(
+                        {
+                            "name": "Formal notice",
+                            "days": 40,
+                            "validation_mode": "manual",
+                            "mail_template_id": cls.env.ref(
+                                "receivable_automation.mail_template_formal_notice"
+                            ).id,
+                            "send_letter": True,
+                            "send_post": True,
+                            "activity_type_id": cls.env.ref(
+                                "receivable_automation.mail_activity_type_dunning_call"
+                            ).id,
+                            "activity_assignee": "collector",
+                        }
+                    ),
+                ],
+            }
+        )
+        cls.level_1, cls.level_2, cls.level_3 = cls.policy._get_sorted_levels()
+        cls.company.receivable_policy_id = cls.policy
+
+        cls.debtor = cls.env["res.partner"].create(
+            {
+                "name": "Agrolait",
+                "is_company": True,
+                "email": "info@agrolait.example.com",
+                "street": "69 rue de Namur",
+                "city": "Wavre",
+                "zip": "1300",
+                "country_id": cls.env.ref("base.be").id,
+                "user_id": cls.salesperson.id,
+            }
+        )
+        cls.debtor.with_company(cls.company).receivable_collector_id = cls.collector
+        cls.contact = cls.env["res.partner"].create(
+            {
+                "name": "Ann Accountant",
+                "parent_id": cls.debtor.id,
+                "email": "ann@agrolait.example.com",
+                "mobile": "+32 470 12 34 56",
+                "receivable_dunning_contact": True,
+            }
+        )
+        cls.other_debtor = cls.env["res.partner"].create(
+            {"name": "Other Customer", "is_company": True, "email": "other@example.com"}
+        )
+
+    # ------------------------------------------------------------------------------------------
+    # Helpers
+    # ------------------------------------------------------------------------------------------
+
+    @classmethod
+    def _invoice(cls, partner, amount, due=DUE, company=None, post=True):
+        company = company or cls.company
+        move = (
+            cls.env["account.move"]
+            .with_company(company)
+            .create(
+                {
+                    "move_type": "out_invoice",
+                    "partner_id": partner.id,
+                    "invoice_date": due - timedelta(days=30),
+                    "invoice_date_due": due,
+                    "invoice_line_ids": [
+                        Command.create({"name": "Service", "price_unit": amount, "tax_ids": []})
+                    ],
+                }
+            )
+        )
+        if post:
+            move.action_post()
+        return move
+
+    @classmethod
+    def _pay(cls, invoice, amount, when=DUE):
+        cls.env["account.payment.register"].with_context(
+            active_model="account.move", active_ids=invoice.ids
+        ).create({"amount": amount, "payment_date": when})._create_payments()
+
+    def _run(self, when, company=None, preview=False):
+        run = self.env["receivable.dunning.run"].create(
+            {"date": when, "company_id": (company or self.company).id}
+        )
+        with self.mock_mail_gateway(), self.mockSMSGateway():
+            if preview:
+                run.action_preview()
+            else:
+                run.action_run()
+        return run
+
+    def _mails_to(self, partner):
+        """Queued e-mails of which this partner is a recipient."""
+        return self.env["mail.mail"].search([("recipient_ids", "in", partner.ids)])
+
+    def _reminders(self, partner=None, **domain):
+        search_domain = [("company_id", "=", self.company.id), ("state", "!=", "preview")]
+        if partner:
+            search_domain.append(("partner_id", "=", partner.id))
+        search_domain += [(key, "=", value) for key, value in domain.items()]
+        return self.env["receivable.dunning.action"].search(search_domain)
+
+    @contextmanager
+    def _count_queries(self):
+        """Yields a dict whose "count" holds the SQL queries run in the block."""
+        result = {}
+        self.env.flush_all()
+        start = self.cr.sql_log_count
+        yield result
+        self.env.flush_all()
+        result["count"] = self.cr.sql_log_count - start

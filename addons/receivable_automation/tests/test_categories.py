@@ -1,0 +1,93 @@
+from datetime import date
+
+from odoo.exceptions import UserError, ValidationError
+from odoo.tests import tagged
+
+from .common import ReceivableCommon
+
+
+@tagged("post_install", "-at_install")
+class TestCategories(ReceivableCommon):
+    def _category(self, code):
+        return self.env.ref(f"receivable_automation.category_{code.lower()}")
+
+    def test_default_categories_are_shipped(self):
+        codes = self.env["receivable.category"].search([]).mapped("code")
+        for code in ("NCT", "CEC", "PDP", "RDE", "NPC", "LIT"):
+            self.assertIn(code, codes)
+        self.assertEqual(self.env["receivable.category"]._get_default_category().code, "NCT")
+
+    def test_do_not_contact_and_dispute_stop_reminders(self):
+        npc = self._invoice(self.debtor, 100)
+        lit = self._invoice(self.debtor, 200)
+        chased = self._invoice(self.debtor, 300)
+        npc.receivable_category_id = self._category("NPC")
+        lit.receivable_category_id = self._category("LIT")
+        self.assertEqual(self._run(date(2026, 1, 11)).action_ids.line_ids.move_id, chased)
+
+    def test_promise_pauses_until_its_date(self):
+        invoice = self._invoice(self.debtor, 100)
+        with self.assertRaisesRegex(ValidationError, "give the date the customer promised"):
+            invoice.receivable_category_id = self._category("PDP")
+        invoice.write(
+            {
+                "receivable_category_id": self._category("PDP").id,
+                "receivable_promise_date": date(2026, 1, 15),
+            }
+        )
+        self.assertFalse(self._run(date(2026, 1, 11)).action_ids)
+        self.assertFalse(self._run(date(2026, 1, 15)).action_ids, "the promise day itself")
+        self.assertTrue(self._run(date(2026, 1, 16)).action_ids, "promise broken: resumes")
+
+    def test_payment_already_made_pauses_until_reconciled(self):
+        invoice = self._invoice(self.debtor, 100)
+        invoice.receivable_category_id = self._category("RDE")
+        self.assertFalse(self._run(date(2026, 1, 11)).action_ids)
+        self._pay(invoice, 100, when=date(2026, 1, 12))
+        self.assertFalse(self._run(date(2026, 3, 1)).action_ids)
+
+    def test_categorizing_is_tracked_and_schedules_the_next_action(self):
+        invoice = self._invoice(self.debtor, 100)
+        # the accounting test base disables tracking; a user's session does not
+        invoice.with_context(tracking_disable=False, mail_notrack=False).write(
+            {"receivable_category_id": self._category("LIT").id}
+        )
+        self.env.flush_all()
+        self.cr.precommit.run()  # tracking values are written when the transaction commits
+        activity = invoice.activity_ids
+        self.assertEqual(len(activity), 1)
+        self.assertEqual(activity.user_id, self.collector)
+        self.assertIn("LIT", activity.summary)
+        tracking = invoice.message_ids.tracking_value_ids.filtered(
+            lambda value: value.field_id.name == "receivable_category_id"
+        )
+        self.assertTrue(tracking, "the change of category is kept in the invoice's history")
+
+    def test_categorize_wizard(self):
+        inv_1 = self._invoice(self.debtor, 100)
+        inv_2 = self._invoice(self.debtor, 200)
+        wizard = (
+            self.env["receivable.categorize.wizard"]
+            .with_user(self.collector)
+            .with_context(active_model="account.move", active_ids=(inv_1 + inv_2).ids)
+            .create({"category_id": self._category("PDP").id, "note": "Called Ann: pays the 20th"})
+        )
+        self.assertEqual(wizard.move_ids, inv_1 + inv_2)
+        with self.assertRaisesRegex(UserError, "needs the date"):
+            wizard.action_apply()
+        wizard.promise_date = date(2020, 1, 1)
+        with self.assertRaisesRegex(UserError, "cannot be in the past"):
+            wizard.action_apply()
+        wizard.promise_date = date(2099, 1, 20)
+        wizard.action_apply()
+        for invoice in inv_1 + inv_2:
+            self.assertEqual(invoice.receivable_category_id, self._category("PDP"))
+            self.assertEqual(invoice.receivable_promise_date, date(2099, 1, 20))
+            self.assertIn("Called Ann", invoice.message_ids[0].body)
+
+    def test_exclusion_needs_a_reason(self):
+        with self.assertRaisesRegex(ValidationError, "Say why"):
+            self.debtor.receivable_excluded = True
+        invoice = self._invoice(self.debtor, 100)
+        with self.assertRaisesRegex(ValidationError, "Say why"):
+            invoice.receivable_excluded = True

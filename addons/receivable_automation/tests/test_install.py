@@ -1,0 +1,22 @@
+from odoo.tests import TransactionCase, tagged
+
+
+@tagged("at_install", "-post_install")
+class TestInstall(TransactionCase):
+    """Checked while the module installs (the install pass runs these)."""
+
+    def test_default_data(self):
+        for code in ("nct", "cec", "pdp", "rde", "npc", "lit"):
+            category = self.env.ref(f"receivable_automation.category_{code}")
+            self.assertEqual(category.code, code.upper())
+        cron = self.env.ref("receivable_automation.ir_cron_dunning_run")
+        self.assertTrue(cron.active)
+        self.assertEqual(cron.interval_type, "days")
+        for xmlid in (
+            "mail_template_first",
+            "mail_template_second",
+            "mail_template_formal_notice",
+            "mail_template_courtesy",
+        ):
+            template = self.env.ref(f"receivable_automation.{xmlid}")
+            self.assertEqual(template.model, "receivable.dunning.action")
