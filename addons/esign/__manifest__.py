@@ -1,0 +1,41 @@
+{
+    "name": "Electronic Signature (SMS code)",
+    "summary": "Sign PDF contracts online with a code sent by SMS, with strong evidence",
+    "version": "18.0.1.0.0",
+    "category": "Productivity/Documents",
+    "author": "Receivables Automation contributors",
+    "license": "LGPL-3",
+    "depends": ["mail", "portal", "sms", "phone_validation"],
+    "external_dependencies": {"python": ["phonenumbers"]},
+    "data": [
+        "security/esign_security.xml",
+        "security/ir.model.access.csv",
+        "security/ir_rules.xml",
+        "data/ir_config_parameter_data.xml",
+        "data/ir_sequence_data.xml",
+        "data/mail_template_data.xml",
+        "data/sms_template_data.xml",
+        "data/ir_cron_data.xml",
+        "views/esign_request_views.xml",
+        "views/esign_signer_views.xml",
+        "views/esign_log_views.xml",
+        "views/res_config_settings_views.xml",
+        "views/esign_templates.xml",
+        "wizard/esign_send_wizard_views.xml",
+        "views/esign_menus.xml",
+    ],
+    "demo": [
+        "demo/esign_demo.xml",
+    ],
+    "assets": {
+        "web.assets_frontend": [
+            "esign/static/src/scss/esign.scss",
+            "esign/static/src/js/esign_sign_page.js",
+        ],
+        "web.assets_tests": [
+            "esign/static/tests/tours/*.js",
+        ],
+    },
+    "application": True,
+    "installable": True,
+}

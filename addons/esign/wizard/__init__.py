@@ -1,0 +1,1 @@
+from . import esign_send_wizard
