@@ -52,7 +52,9 @@ ensure_odoo() {
     # cbor2 5.4.2 (Odoo's pin) does not build with current toolchains; 5.4.6 is API-compatible.
     sed 's/^cbor2==5\.4\.2/cbor2==5.4.6/' "$ODOO_SRC_DIR/requirements.txt" > "$RUN_DIR/odoo-requirements.txt"
     python3 -m pip install -q -r "$RUN_DIR/odoo-requirements.txt"
-    python3 -m pip install -q --no-deps -e "$ODOO_SRC_DIR"
+    # compat mode: a path entry, so OCA wheels (odoo/addons/...) in site-packages do not shadow
+    # Odoo behind a namespace package
+    python3 -m pip install -q --no-deps -e "$ODOO_SRC_DIR" --config-settings editable_mode=compat
 }
 
 ensure_python_requirements() {

@@ -5,3 +5,4 @@ from . import test_categories
 from . import test_reliability
 from . import test_access
 from . import test_performance
+from . import test_ui

@@ -127,7 +127,7 @@ class TestChannels(ReceivableCommon):
         self._invoice(self.debtor, 1000)
         self._run(date(2026, 1, 11))
         mail = self._mails_to(self.contact)
-        self.assertIn("Rappel de paiement", mail.subject)
+        self.assertIn("rappel de paiement", mail.subject)
         self.assertIn("Payer en ligne", mail.body_html)
         self.assertIn("1 000,00", mail.body_html)
 
