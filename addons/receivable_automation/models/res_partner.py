@@ -124,6 +124,16 @@ class ResPartner(models.Model):
         partner_ids = (msg_vals or {}).get("partner_ids") or message.partner_ids.ids
         return [recipient for recipient in recipients if recipient["id"] in partner_ids]
 
+    def _message_get_suggested_recipients(self):
+        # Writing from a debtor's client file proposes the contacts that receive its reminders.
+        recipients = super()._message_get_suggested_recipients()
+        if self.is_company and self.credit > 0:
+            for contact in self._get_dunning_contacts().filtered("email") - self:
+                self._message_add_suggested_recipient(
+                    recipients, partner=contact, reason=_("Dunning Contact")
+                )
+        return recipients
+
     def _get_dunning_policy(self):
         """The policy that applies to this debtor in the current company."""
         self.ensure_one()

@@ -158,3 +158,16 @@ class TestChannels(ReceivableCommon):
         reminder = self._run(date(2026, 1, 11)).action_ids
         self.assertEqual(reminder.state, "failed")
         self.assertTrue(reminder.error_message)
+
+    def test_dunning_contacts_are_proposed_when_writing_to_the_debtor(self):
+        self._invoice(self.debtor, 1000)
+        suggested = self.debtor._message_get_suggested_recipients()
+        self.assertIn(self.contact.id, [recipient["partner_id"] for recipient in suggested])
+        self.assertFalse(
+            [
+                r
+                for r in self.other_debtor._message_get_suggested_recipients()
+                if r.get("reason") == "Dunning Contact"
+            ],
+            "nothing owed, nothing proposed",
+        )
