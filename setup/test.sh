@@ -9,6 +9,8 @@
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
 DB_NAME="${TEST_DB_NAME:-receivables_test}"
+# Tests serve HTTP (tours) on their own port, so a running demo server does not get in the way.
+export HTTP_PORT="${TEST_HTTP_PORT:-8169}"
 LOG_DIR="$RUN_DIR/test-logs"
 
 WITH_BROWSER=1 WITH_DEV=1 "$REPO_ROOT/setup/install.sh"

@@ -2,3 +2,4 @@ from . import demo
 from . import models
 from . import report
 from . import wizard
+from .hooks import post_init_hook

@@ -38,6 +38,7 @@
     "demo": [
         "demo/receivable_demo.xml",
     ],
+    "post_init_hook": "post_init_hook",
     "assets": {
         "web.assets_tests": [
             "receivable_automation/static/tests/tours/*.js",

@@ -12,6 +12,12 @@ class ResPartner(models.Model):
         tracking=True,
         help="Overrides the policy of the debtor's profile and the company's default.",
     )
+    receivable_applied_policy_id = fields.Many2one(
+        "receivable.dunning.policy",
+        "Applied Policy",
+        compute="_compute_receivable_applied_policy",
+        help="The debtor's own policy, else its profile's, else the company's default.",
+    )
     receivable_profile_id = fields.Many2one(
         "receivable.debtor.profile",
         "Debtor Profile",
@@ -66,6 +72,14 @@ class ResPartner(models.Model):
                 raise ValidationError(
                     _("Say why %s is excluded from dunning.", partner.display_name)
                 )
+
+    @api.depends_context("company")
+    @api.depends("receivable_policy_id", "receivable_profile_id.policy_id")
+    def _compute_receivable_applied_policy(self):
+        for partner in self:
+            partner.receivable_applied_policy_id = (
+                partner.commercial_partner_id._get_dunning_policy()
+            )
 
     def _compute_receivable_level(self):
         today = fields.Date.context_today(self)

@@ -252,3 +252,7 @@ class TestDunningRun(ReceivableCommon):
         self.assertEqual(len(runs), 1)
         self.assertEqual(runs.state, "done")
         self.assertEqual(runs.action_ids.partner_id, self.debtor, "the invoice is months late")
+
+    def test_applied_policy_shown_on_the_debtor(self):
+        self.assertEqual(self.debtor.receivable_applied_policy_id, self.policy)
+        self.assertEqual(self.contact.receivable_applied_policy_id, self.policy, "its company's")

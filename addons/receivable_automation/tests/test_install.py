@@ -20,3 +20,12 @@ class TestInstall(TransactionCase):
         ):
             template = self.env.ref(f"receivable_automation.{xmlid}")
             self.assertEqual(template.model, "receivable.dunning.action")
+
+    def test_existing_invoices_start_as_not_contacted(self):
+        """The install hook categorised the customer invoices that were already there."""
+        nct = self.env.ref("receivable_automation.category_nct")
+        uncategorised = self.env["account.move"].search_count(
+            [("move_type", "=", "out_invoice"), ("receivable_category_id", "=", False)]
+        )
+        self.assertEqual(uncategorised, 0)
+        self.assertTrue(nct)
