@@ -19,6 +19,24 @@ class ReceivableItemReport(models.Model):
     _description = "Open Receivables Analysis"
     _auto = False
     _order = "date_maturity, id"
+    # fields the query reads: flushed by the ORM before the report is searched
+    _depends = {
+        "account.move.line": [
+            "move_id",
+            "partner_id",
+            "company_id",
+            "company_currency_id",
+            "account_id",
+            "date_maturity",
+            "parent_state",
+            "reconciled",
+            "amount_residual",
+            "receivable_level_id",
+            "receivable_last_reminder_date",
+        ],
+        "account.move": ["invoice_user_id", "receivable_category_id"],
+        "account.account": ["account_type"],
+    }
 
     move_line_id = fields.Many2one("account.move.line", "Journal Item", readonly=True)
     move_id = fields.Many2one("account.move", "Invoice", readonly=True)

@@ -10,6 +10,22 @@ class ReceivablePaymentDelayReport(models.Model):
     _description = "Payment Delays Analysis"
     _auto = False
     _order = "payment_date desc, id"
+    # fields the query reads: flushed by the ORM before the report is searched
+    _depends = {
+        "account.move.line": [
+            "move_id",
+            "partner_id",
+            "company_id",
+            "company_currency_id",
+            "account_id",
+            "date_maturity",
+            "parent_state",
+            "reconciled",
+            "balance",
+        ],
+        "account.partial.reconcile": ["debit_move_id", "max_date"],
+        "account.account": ["account_type"],
+    }
 
     move_id = fields.Many2one("account.move", "Invoice", readonly=True)
     partner_id = fields.Many2one("res.partner", "Customer", readonly=True)

@@ -5,4 +5,5 @@ from . import test_categories
 from . import test_reliability
 from . import test_access
 from . import test_performance
+from . import test_reports
 from . import test_ui

@@ -93,6 +93,9 @@ class TestConcurrentWorkers(TransactionCase):
     transaction and commits, as two Odoo servers would. Data is committed, so it lives in a
     company of its own created for this test."""
 
+    # pylint: disable=invalid-commit
+    # (the workers' cursors are real ones, outside the test transaction: they must commit)
+
     WORKERS = 2
     DEBTORS = 12
 

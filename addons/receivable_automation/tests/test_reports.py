@@ -1,0 +1,55 @@
+from datetime import timedelta
+
+from odoo import fields
+from odoo.exceptions import AccessError
+from odoo.tests import tagged
+
+from .common import ReceivableCommon
+
+
+@tagged("post_install", "-at_install")
+class TestReports(ReceivableCommon):
+    def test_aging_buckets_and_outstanding_by_category(self):
+        today = fields.Date.today()
+        not_due = self._invoice(self.debtor, 100, due=today + timedelta(days=5))
+        late_45 = self._invoice(self.debtor, 200, due=today - timedelta(days=45))
+        late_200 = self._invoice(self.other_debtor, 300, due=today - timedelta(days=200))
+        late_200.receivable_category_id = self.env.ref("receivable_automation.category_lit")
+        Report = self.env["receivable.item.report"].with_user(self.collector)
+        rows = {row.move_id: row for row in Report.search([("company_id", "=", self.company.id)])}
+        self.assertEqual(rows[not_due].aging_bucket, "0_not_due")
+        self.assertEqual(rows[not_due].amount_overdue, 0)
+        self.assertEqual(rows[late_45].aging_bucket, "2_60")
+        self.assertEqual(rows[late_45].days_late, 45)
+        self.assertEqual(rows[late_200].aging_bucket, "5_older")
+        by_category = {
+            category.code: amount
+            for category, amount in Report._read_group(
+                [("company_id", "=", self.company.id)], ["category_id"], ["amount_residual:sum"]
+            )
+        }
+        self.assertEqual(by_category, {"NCT": 300, "LIT": 300})
+
+    def test_average_days_late_per_customer(self):
+        today = fields.Date.today()
+        on_time = self._invoice(self.debtor, 100, due=today - timedelta(days=30))
+        late = self._invoice(self.debtor, 100, due=today - timedelta(days=30))
+        self._pay(on_time, 100, when=today - timedelta(days=31))
+        self._pay(late, 100, when=today - timedelta(days=18))
+        Report = self.env["receivable.payment.delay.report"].with_user(self.collector)
+        [(partner, average)] = Report._read_group(
+            [("partner_id", "=", self.debtor.id)], ["partner_id"], ["days_late:avg"]
+        )
+        self.assertEqual(partner, self.debtor)
+        self.assertEqual(average, 6, "paid 0 and 12 days late")
+
+    def test_reports_are_not_for_invoicing_users(self):
+        portal = self.env["res.users"].create(
+            {
+                "name": "P",
+                "login": "report_portal",
+                "groups_id": [(6, 0, [self.env.ref("base.group_portal").id])],
+            }
+        )
+        with self.assertRaises(AccessError):
+            self.env["receivable.payment.delay.report"].with_user(portal).search([])
