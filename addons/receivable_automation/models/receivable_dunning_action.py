@@ -192,25 +192,30 @@ class ReceivableDunningAction(models.Model):
 
     def _render_emails(self):
         """Rendered e-mails by reminder id, each in its debtor's language."""
-        rendered = {}
-        with_email = self.filtered(lambda action: action.level_id.send_email)
-        for template, actions in with_email.grouped(
-            lambda action: action.level_id.mail_template_id
-        ).items():
-            rendered.update(
-                template._generate_template(
-                    actions.ids, ("subject", "body_html", "email_from", "reply_to")
-                )
-            )
-        return rendered
+        return self._render_per_template(
+            "send_email",
+            "mail_template_id",
+            lambda template, ids: template._generate_template(
+                ids, ("subject", "body_html", "email_from", "reply_to")
+            ),
+        )
 
     def _render_sms(self):
+        """Rendered SMS bodies by reminder id, each in its debtor's language."""
+        return self._render_per_template(
+            "send_sms",
+            "sms_template_id",
+            lambda template, ids: template._render_field("body", ids, compute_lang=True),
+        )
+
+    def _render_per_template(self, channel_field, template_field, render):
+        """Render each template once for all the reminders whose level uses it."""
         rendered = {}
-        with_sms = self.filtered(lambda action: action.level_id.send_sms)
-        for template, actions in with_sms.grouped(
-            lambda action: action.level_id.sms_template_id
+        actions = self.filtered(lambda action: action.level_id[channel_field])
+        for template, template_actions in actions.grouped(
+            lambda action: action.level_id[template_field]
         ).items():
-            rendered.update(template._render_field("body", actions.ids, compute_lang=True))
+            rendered.update(render(template, template_actions.ids))
         return rendered
 
     def _send_one(self, email_values, sms_body):

@@ -157,6 +157,14 @@ class ReceivableCommon(AccountTestInvoicingCommon, MockEmail, MockSMS):
             active_model="account.move", active_ids=invoice.ids
         ).create({"amount": amount, "payment_date": when})._create_payments()
 
+    def _create_debtors(self, count, prefix="Debtor"):
+        return self.env["res.partner"].create(
+            [
+                {"name": f"{prefix} {i}", "email": f"{prefix.lower()}{i}@example.com"}
+                for i in range(count)
+            ]
+        )
+
     def _run(self, when, company=None, preview=False):
         run = self.env["receivable.dunning.run"].create(
             {"date": when, "company_id": (company or self.company).id}

@@ -10,12 +10,7 @@ class TestRunQueries(ReceivableCommon):
     """The run's SQL queries grow with the number of debtors, not with their invoices."""
 
     def _queries_for(self, debtors, invoices_per_debtor, when):
-        partners = self.env["res.partner"].create(
-            [
-                {"name": f"Q{when.month}-{i}", "email": f"q{when.month}-{i}@example.com"}
-                for i in range(debtors)
-            ]
-        )
+        partners = self._create_debtors(debtors, prefix=f"Q{when.month}")
         for partner in partners:
             for _ in range(invoices_per_debtor):
                 self._invoice(partner, 100, due=when.replace(day=1))

@@ -23,9 +23,7 @@ class TestCrashRecovery(ReceivableCommon):
         """Batches of 2 over 5 debtors; the worker dies on the 3rd debtor. The first batch
         stays sent, the second is rolled back whole, and the next run sends the 3 left."""
         self.company.receivable_batch_size = 2
-        debtors = self.env["res.partner"].create(
-            [{"name": f"Debtor {i}", "email": f"debtor{i}@example.com"} for i in range(5)]
-        )
+        debtors = self._create_debtors(5)
         for debtor in debtors:
             self._invoice(debtor, 100)
         original = ReceivableDunningAction._send_one
@@ -65,9 +63,7 @@ class TestCrashRecovery(ReceivableCommon):
         self.assertEqual(set(self._reminders().mapped("state")), {"sent"})
 
     def test_one_failing_debtor_does_not_stop_the_others(self):
-        debtors = self.env["res.partner"].create(
-            [{"name": f"Debtor {i}", "email": f"debtor{i}@example.com"} for i in range(3)]
-        )
+        debtors = self._create_debtors(3)
         for debtor in debtors:
             self._invoice(debtor, 100)
         original = ReceivableDunningAction._send_one
