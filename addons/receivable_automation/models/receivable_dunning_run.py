@@ -214,7 +214,9 @@ class ReceivableDunningRun(models.Model):
                 policies=columns["policy"],
                 states=columns["state"],
                 names=columns["name"],
-            )
+            ),
+            # a conflict with another worker is expected and handled by the caller
+            log_exceptions=False,
         )
         action_ids = [row[0] for row in self.env.cr.fetchall()]
         if len(action_ids) < len(plans):
@@ -424,7 +426,7 @@ class ReceivableDunningRun(models.Model):
             return self._fetch_ids(query)
 
     def _fetch_ids(self, query):
-        self.env.cr.execute(query)
+        self.env.cr.execute(query, log_exceptions=False)
         return [row[0] for row in self.env.cr.fetchall()]
 
     def _count_pending(self):
