@@ -1,11 +1,92 @@
+import io
 from datetime import date
 
 from odoo import Command
 from odoo.tests import HttpCase, new_test_user, tagged
+from odoo.tools.pdf import PdfFileReader
 
 
 @tagged("post_install", "-at_install")
 class TestCollectorTour(HttpCase):
+    def _create_overdue_debtor(self, name, amount, policy):
+        debtor = self.env["res.partner"].create(
+            {
+                "name": name,
+                "is_company": True,
+                "email": f"pay@{name.split()[0].lower()}.example.com",
+                "street": "1 rue de la Paix",
+                "zip": "75002",
+                "city": "Paris",
+                "country_id": self.env.ref("base.fr").id,
+            }
+        )
+        debtor.receivable_policy_id = policy
+        invoice = self.env["account.move"].create(
+            {
+                "move_type": "out_invoice",
+                "partner_id": debtor.id,
+                "invoice_date": date(2025, 12, 1),
+                "invoice_date_due": date(2026, 1, 1),
+                "invoice_line_ids": [
+                    Command.create({"name": "Service", "price_unit": amount, "tax_ids": []})
+                ],
+            }
+        )
+        invoice.action_post()
+        return debtor
+
+    def _create_policy(self, level_name, **level_values):
+        return self.env["receivable.dunning.policy"].create(
+            {
+                "name": f"{level_name} policy",
+                "level_ids": [
+                    Command.create(
+                        {
+                            "name": level_name,
+                            "days": 10,
+                            "mail_template_id": self.env.ref(
+                                "receivable_automation.mail_template_formal_notice"
+                            ).id,
+                            **level_values,
+                        }
+                    )
+                ],
+            }
+        )
+
+    def test_letters_of_many_debtors_in_one_pdf(self):
+        """Printing renders a real PDF (wkhtmltopdf, against this running server), one letter
+        per debtor, only when asked."""
+        policy = self._create_policy("Letter level", send_letter=True)
+        debtors = self._create_overdue_debtor("Alpha SARL", 1500, policy) + (
+            self._create_overdue_debtor("Beta SAS", 2500, policy)
+        )
+        run = self.env["receivable.dunning.run"].create({"date": date(2026, 1, 20)})
+        run.action_run()
+        reminders = run.action_ids.filtered(lambda action: action.partner_id in debtors)
+        self.assertEqual(reminders.mapped("letter_state"), ["to_print", "to_print"])
+        self.assertFalse(
+            self.env["ir.attachment"].search(
+                [("res_model", "=", "receivable.dunning.action"), ("res_id", "in", reminders.ids)]
+            ),
+            "no PDF was rendered by the run",
+        )
+        reminders.action_print_letter()
+        pdf, kind = (
+            self.env["ir.actions.report"]
+            .with_context(force_report_rendering=True)
+            ._render_qweb_pdf("receivable_automation.action_report_dunning_letter", reminders.ids)
+        )
+        self.assertEqual(kind, "pdf")
+        self.assertTrue(pdf.startswith(b"%PDF"))
+        self.assertGreaterEqual(len(PdfFileReader(io.BytesIO(pdf)).pages), 2, "a page each")
+        self.assertEqual(reminders.mapped("letter_state"), ["printed", "printed"])
+        # each letter is kept with its reminder, as sent
+        attachments = self.env["ir.attachment"].search(
+            [("res_model", "=", "receivable.dunning.action"), ("res_id", "in", reminders.ids)]
+        )
+        self.assertEqual(len(attachments), 2)
+
     def test_collector_validates_a_formal_notice(self):
         """In the browser, a collector opens the reminders to validate, opens one and sends it."""
         collector = new_test_user(
