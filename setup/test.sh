@@ -4,7 +4,8 @@
 #   2. installs our add-ons with --test-enable (load errors, at_install tests) and fails on any
 #      ERROR or CRITICAL line in that log;
 #   3. runs the add-ons' test suites with pytest-odoo, browser tours included (Chromium);
-#   4. runs the repository-level checks under tests/ (benchmarks are opt-in: RUN_BENCHMARKS=1).
+#   4. runs the repository-level checks under tests/: lint, and the benchmark against OCA at a
+#      small size (RUN_BENCHMARKS=0 skips it; full size: python3 tests/benchmark_dunning.py).
 # Exits non-zero on any failure and ends with a closing "N passed, N failed" line.
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 

@@ -343,16 +343,18 @@ class ReceivableDunningAction(models.Model):
         contacted = self._move_contacted_invoices()
         bodies = {}
         for action in self:
+            total = format_amount(self.env, action.amount_residual, action.currency_id)
+            channels = action.channels or _("marked without sending")
             for line in action.line_ids:
                 body = _(
                     "%(level)s (%(channels)s) on %(date)s: %(residual)s of this invoice due "
                     "since %(due)s, within %(total)s reminded to %(debtor)s.",
                     level=action.level_id.name,
-                    channels=action.channels or _("marked without sending"),
+                    channels=channels,
                     date=action.date,
                     residual=format_amount(self.env, line.amount_residual, line.currency_id),
                     due=line.date_maturity,
-                    total=format_amount(self.env, action.amount_residual, action.currency_id),
+                    total=total,
                     debtor=action.partner_id.name,
                 )
                 if line.move_id in contacted:
