@@ -5,6 +5,8 @@ from . import receivable_dunning_level
 from . import receivable_dunning_run
 from . import receivable_dunning_action
 from . import receivable_dunning_action_line
+from . import receivable_dispute
+from . import receivable_promise
 from . import res_company
 from . import res_config_settings
 from . import res_partner

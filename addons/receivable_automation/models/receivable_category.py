@@ -5,6 +5,7 @@ DUNNING_EFFECTS = [
     ("chase", "Remind"),
     ("pause_until_date", "Pause until the promise date"),
     ("pause_until_paid", "Pause until the payment is reconciled"),
+    ("dispute", "Remind only the undisputed part"),
     ("stop", "Do not remind"),
 ]
 
@@ -32,7 +33,9 @@ class ReceivableCategory(models.Model):
         "before it has passed.\n"
         "Pause until the payment is reconciled: the customer says it paid; no reminder "
         "while the proof is checked.\n"
-        "Do not remind: no reminder at all (do-not-contact, dispute).",
+        "Remind only the undisputed part: while a dispute is open on the invoice, the rest is "
+        "reminded; without an open dispute, nothing is.\n"
+        "Do not remind: no reminder at all (do-not-contact).",
     )
     is_default = fields.Boolean(
         "Default for New Items",

@@ -54,6 +54,14 @@ class ReceivableDunningAction(models.Model):
         store=True,
         currency_field="currency_id",
     )
+    amount_disputed = fields.Monetary(
+        "Under Dispute", compute="_compute_amounts", store=True, currency_field="currency_id"
+    )
+    dispute_note = fields.Char(
+        compute="_compute_dispute_note",
+        help="Sentence for the reminder saying which amount is under dispute, in the debtor's "
+        "language.",
+    )
     max_days_late = fields.Integer("Days Late", compute="_compute_amounts", store=True)
     invoice_count = fields.Integer(compute="_compute_amounts", store=True)
     recipient_ids = fields.Many2many("res.partner", string="Recipients", readonly=True)
@@ -87,12 +95,30 @@ class ReceivableDunningAction(models.Model):
         for action in self:
             action.name = f"{action.level_id.name} - {action.partner_id.name} ({action.date})"
 
-    @api.depends("line_ids.amount_residual_company", "line_ids.days_late")
+    @api.depends(
+        "line_ids.amount_residual_company", "line_ids.amount_disputed", "line_ids.days_late"
+    )
     def _compute_amounts(self):
         for action in self:
             action.amount_residual = sum(action.line_ids.mapped("amount_residual_company"))
+            action.amount_disputed = sum(action.line_ids.mapped("amount_disputed"))
             action.max_days_late = max(action.line_ids.mapped("days_late"), default=0)
             action.invoice_count = len(action.line_ids.move_id)
+
+    @api.depends("amount_disputed", "partner_id.lang")
+    def _compute_dispute_note(self):
+        for action in self:
+            if not action.amount_disputed:
+                action.dispute_note = False
+                continue
+            action_in_lang = action.with_context(lang=action.partner_id.lang)
+            action.dispute_note = action_in_lang.env._(
+                "%(amount)s of these invoices are under dispute: they are not claimed here "
+                "until the dispute is settled.",
+                amount=format_amount(
+                    action_in_lang.env, action.amount_disputed, action.currency_id
+                ),
+            )
 
     @api.ondelete(at_uninstall=False)
     def _unlink_except_sent(self):

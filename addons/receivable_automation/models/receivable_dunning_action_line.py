@@ -29,6 +29,9 @@ class ReceivableDunningActionLine(models.Model):
     amount_residual_company = fields.Monetary(
         "Residual (Company Currency)", currency_field="company_currency_id"
     )
+    amount_disputed = fields.Monetary(
+        "Disputed", currency_field="currency_id", help="Under dispute, so not reminded."
+    )
     date_maturity = fields.Date("Due Date")
     days_late = fields.Integer()
     previous_level_id = fields.Many2one("receivable.dunning.level", "Previous Level")

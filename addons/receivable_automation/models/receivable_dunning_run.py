@@ -8,6 +8,7 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
 
+from .receivable_dispute import OPEN_DISPUTE_STATES
 from .receivable_dunning_action import OPEN_STATES
 
 _logger = logging.getLogger(__name__)
@@ -148,7 +149,7 @@ class ReceivableDunningRun(models.Model):
     def _plan_actions(self):
         """[(debtor id, level, items)]: one reminder per debtor and level, grouping that
         debtor's items due at that level on the run's date."""
-        items = self._get_due_items()
+        items = self._deduct_disputed_amounts(self._get_due_items())
         levels = self._get_levels_by_debtor({item["debtor_id"] for item in items})
         level_days = self._get_level_days({item["level_id"] for item in items} - {None})
         already_planned = self._get_planned_keys()
@@ -169,6 +170,28 @@ class ReceivableDunningRun(models.Model):
             )
             >= 0
         ]
+
+    def _deduct_disputed_amounts(self, items):
+        """Only the undisputed part of an invoice is reminded while a dispute is open: the
+        disputed amount is taken from the invoice's items, earliest due first. An invoice in a
+        dispute category without an open dispute is not reminded at all."""
+        left_disputed = {}
+        remindable = []
+        for item in items:
+            if item["category_effect"] == "dispute" and not item["disputed_amount"]:
+                continue
+            disputed = left_disputed.setdefault(item["move_id"], item["disputed_amount"])
+            residual = item["amount_residual_currency"]
+            taken = min(disputed, residual)
+            left_disputed[item["move_id"]] = disputed - taken
+            item["amount_disputed"] = taken
+            if taken:
+                ratio = (residual - taken) / residual
+                item["amount_residual_currency"] = residual - taken
+                item["amount_residual"] = item["amount_residual"] * ratio
+            if item["amount_residual_currency"] > 0:
+                remindable.append(item)
+        return remindable
 
     def _insert_actions(self, plans, preview):
         """Insert the planned reminders in one query. ``ON CONFLICT DO NOTHING`` on the unique
@@ -242,6 +265,7 @@ class ReceivableDunningRun(models.Model):
             "amount_total": item["amount_currency"],
             "amount_residual": item["amount_residual_currency"],
             "amount_residual_company": item["amount_residual"],
+            "amount_disputed": item["amount_disputed"],
             "date_maturity": item["date_maturity"],
             "days_late": (self.date - item["date_maturity"]).days,
             "previous_level_id": item["level_id"],
@@ -294,13 +318,22 @@ class ReceivableDunningRun(models.Model):
             SELECT aml.id, aml.move_id, debtor.id AS debtor_id, aml.currency_id,
                    aml.amount_currency, aml.amount_residual, aml.amount_residual_currency,
                    aml.date_maturity, aml.receivable_level_id AS level_id,
-                   aml.receivable_last_reminder_date AS last_reminder_date
+                   aml.receivable_last_reminder_date AS last_reminder_date,
+                   category.dunning_effect AS category_effect,
+                   COALESCE(disputed.amount, 0) AS disputed_amount
               FROM account_move_line aml
               JOIN account_account account ON account.id = aml.account_id
               JOIN account_move move ON move.id = aml.move_id
               JOIN res_partner partner ON partner.id = aml.partner_id
               JOIN res_partner debtor ON debtor.id = partner.commercial_partner_id
          LEFT JOIN receivable_category category ON category.id = move.receivable_category_id
+         LEFT JOIN (
+                   SELECT dispute_line.move_id, SUM(dispute_line.amount) AS amount
+                     FROM receivable_dispute_line dispute_line
+                     JOIN receivable_dispute dispute ON dispute.id = dispute_line.dispute_id
+                    WHERE dispute.state IN %(open_dispute_states)s
+                 GROUP BY dispute_line.move_id
+                   ) disputed ON disputed.move_id = aml.move_id
              WHERE aml.company_id = %(company_id)s
                AND aml.parent_state = 'posted'
                AND account.account_type = 'asset_receivable'
@@ -312,7 +345,7 @@ class ReceivableDunningRun(models.Model):
                AND NOT (move.receivable_excluded IS TRUE
                         AND COALESCE(move.receivable_excluded_until >= %(date)s, TRUE))
                AND (category.id IS NULL
-                    OR category.dunning_effect = 'chase'
+                    OR category.dunning_effect IN ('chase', 'dispute')
                     OR (category.dunning_effect = 'pause_until_date'
                         AND move.receivable_promise_date < %(date)s))
                AND NOT EXISTS (
@@ -327,6 +360,7 @@ class ReceivableDunningRun(models.Model):
             date=self.date,
             cutoff=fields.Date.subtract(self.date, days=min_days),
             open_states=OPEN_STATES,
+            open_dispute_states=OPEN_DISPUTE_STATES,
         )
         self.env.cr.execute(query)
         return self.env.cr.dictfetchall()

@@ -16,3 +16,8 @@ class ResCompany(models.Model):
         help="The daily run commits after each batch of debtors; several workers can share "
         "the batches of one run.",
     )
+    receivable_promise_grace_days = fields.Integer(
+        "Promise Grace Days",
+        default=3,
+        help="Days after a promised date before the promise counts as broken.",
+    )

@@ -10,3 +10,6 @@ class ResConfigSettings(models.TransientModel):
     receivable_batch_size = fields.Integer(
         related="company_id.receivable_batch_size", readonly=False
     )
+    receivable_promise_grace_days = fields.Integer(
+        related="company_id.receivable_promise_grace_days", readonly=False
+    )

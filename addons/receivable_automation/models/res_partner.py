@@ -54,6 +54,13 @@ class ResPartner(models.Model):
         compute="_compute_receivable_level",
         help="The last paid items, as history.",
     )
+    receivable_dispute_ids = fields.One2many("receivable.dispute", "partner_id", "Disputes")
+    receivable_promise_ids = fields.One2many("receivable.promise", "partner_id", "Promises")
+    receivable_promise_kept_rate = fields.Float(
+        "Promises Kept (%)",
+        compute="_compute_receivable_promise_kept_rate",
+        help="Share of the debtor's decided promises to pay that were kept.",
+    )
     receivable_level_id = fields.Many2one(
         "receivable.dunning.level",
         "Dunning Level",
@@ -72,6 +79,15 @@ class ResPartner(models.Model):
                 raise ValidationError(
                     _("Say why %s is excluded from dunning.", partner.display_name)
                 )
+
+    @api.depends("receivable_promise_ids.state")
+    def _compute_receivable_promise_kept_rate(self):
+        for partner in self:
+            decided = partner.commercial_partner_id.receivable_promise_ids.filtered(
+                lambda promise: promise.state in ("kept", "partly_kept", "broken")
+            )
+            kept = decided.filtered(lambda promise: promise.state == "kept")
+            partner.receivable_promise_kept_rate = 100 * len(kept) / len(decided) if decided else 0
 
     @api.depends_context("company")
     @api.depends("receivable_policy_id", "receivable_profile_id.policy_id")

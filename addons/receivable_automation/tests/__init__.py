@@ -6,4 +6,6 @@ from . import test_reliability
 from . import test_access
 from . import test_performance
 from . import test_reports
+from . import test_disputes
+from . import test_promises
 from . import test_ui
