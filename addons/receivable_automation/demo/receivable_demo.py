@@ -40,7 +40,6 @@ class ResCompany(models.Model):
         env = self.with_company(company).env
         today = fields.Date.context_today(self)
         product = env.ref("product.product_product_4", raise_if_not_found=False)
-        categories = {category.code: category for category in env["receivable.category"].search([])}
         for xmlid, due_in_days, amount, paid, code in DEMO_INVOICES:
             due = today + relativedelta(days=due_in_days)
             vals = {
@@ -70,11 +69,22 @@ class ResCompany(models.Model):
                     {"amount": paid, "payment_date": due + relativedelta(days=5)}
                 )._create_payments()
             if code == "PDP":
-                move.write(
+                env["receivable.promise"].create(
                     {
-                        "receivable_category_id": categories["PDP"].id,
-                        "receivable_promise_date": today + relativedelta(days=5),
+                        "partner_id": move.partner_id.id,
+                        "move_ids": [Command.set(move.ids)],
+                        "amount": amount,
+                        "date": today + relativedelta(days=5),
+                        "source": "phone",
                     }
                 )
-            elif code:
-                move.receivable_category_id = categories[code]
+            elif code == "LIT":
+                env["receivable.dispute"].create(
+                    {
+                        "partner_id": move.partner_id.id,
+                        "reason_id": env.ref("receivable_automation.dispute_reason_quality").id,
+                        "description": "Part of the delivery arrived damaged.",
+                        "deadline": today + relativedelta(days=10),
+                        "line_ids": [Command.create({"move_id": move.id, "amount": amount / 2})],
+                    }
+                )
