@@ -145,3 +145,28 @@ class TestCollectorTour(HttpCase):
         mail = self.env["mail.mail"].search([("recipient_ids", "in", debtor.ids)])
         self.assertEqual(len(mail), 1)
         self.assertIn("321.00", mail.body_html)
+
+    def test_collector_opens_a_dispute_from_an_invoice(self):
+        """From an invoice's Dunning tab, a collector disputes part of it."""
+        new_test_user(
+            self.env,
+            login="tour_dispute",
+            name="Tour Dispute",
+            email="tour.dispute@example.com",
+            groups="receivable_automation.group_receivable_user",
+        )
+        policy = self._create_policy("Dispute level")
+        debtor = self._create_overdue_debtor("Gamma SA", 500, policy)
+        invoice = self.env["account.move"].search([("partner_id", "=", debtor.id)])
+        self.start_tour(
+            f"/odoo/action-account.action_move_out_invoice_type/{invoice.id}",
+            "receivable_dispute_tour",
+            login="tour_dispute",
+        )
+        dispute = self.env["receivable.dispute"].search([("partner_id", "=", debtor.id)])
+        self.assertEqual(dispute.line_ids.move_id, invoice)
+        self.assertAlmostEqual(dispute.amount, 120)
+        self.assertEqual(
+            dispute.reason_id, self.env.ref("receivable_automation.dispute_reason_quality")
+        )
+        self.assertEqual(invoice.receivable_category_id.code, "LIT")
