@@ -7,6 +7,8 @@ from . import receivable_dunning_action
 from . import receivable_dunning_action_line
 from . import receivable_dispute
 from . import receivable_promise
+from . import receivable_interest_rate
+from . import receivable_handoff
 from . import res_company
 from . import res_config_settings
 from . import res_partner

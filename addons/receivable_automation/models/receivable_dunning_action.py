@@ -6,6 +6,8 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL, format_amount
 
+from .receivable_handoff import OPEN_HANDOFF_STATES
+
 _logger = logging.getLogger(__name__)
 
 # Reminders that still hold their invoices: no new reminder is planned for those invoices.
@@ -57,6 +59,17 @@ class ReceivableDunningAction(models.Model):
     amount_disputed = fields.Monetary(
         "Under Dispute", compute="_compute_amounts", store=True, currency_field="currency_id"
     )
+    amount_fees = fields.Monetary(
+        "Late-Payment Fees",
+        compute="_compute_amounts",
+        store=True,
+        currency_field="currency_id",
+        help="Late-payment interest and recovery indemnities, in addition to the amount due.",
+    )
+    fees_note = fields.Char(
+        compute="_compute_fees_note",
+        help="Sentence for the reminder about the late-payment fees, in the debtor's language.",
+    )
     dispute_note = fields.Char(
         compute="_compute_dispute_note",
         help="Sentence for the reminder saying which amount is under dispute, in the debtor's "
@@ -74,6 +87,10 @@ class ReceivableDunningAction(models.Model):
     )
     snailmail_letter_id = fields.Many2one("snailmail.letter", readonly=True)
     error_message = fields.Text(readonly=True)
+    handoff_id = fields.Many2one(
+        "receivable.handoff", "Hand-off", readonly=True, index="btree_not_null"
+    )
+
     sent_date = fields.Datetime(readonly=True)
     sent_by_id = fields.Many2one("res.users", "Sent By", readonly=True)
 
@@ -96,12 +113,19 @@ class ReceivableDunningAction(models.Model):
             action.name = f"{action.level_id.name} - {action.partner_id.name} ({action.date})"
 
     @api.depends(
-        "line_ids.amount_residual_company", "line_ids.amount_disputed", "line_ids.days_late"
+        "line_ids.amount_residual_company",
+        "line_ids.amount_disputed",
+        "line_ids.days_late",
+        "line_ids.interest_amount",
+        "line_ids.indemnity_amount",
     )
     def _compute_amounts(self):
         for action in self:
             action.amount_residual = sum(action.line_ids.mapped("amount_residual_company"))
             action.amount_disputed = sum(action.line_ids.mapped("amount_disputed"))
+            action.amount_fees = sum(action.line_ids.mapped("interest_amount")) + sum(
+                action.line_ids.mapped("indemnity_amount")
+            )
             action.max_days_late = max(action.line_ids.mapped("days_late"), default=0)
             action.invoice_count = len(action.line_ids.move_id)
 
@@ -119,6 +143,81 @@ class ReceivableDunningAction(models.Model):
                     action_in_lang.env, action.amount_disputed, action.currency_id
                 ),
             )
+
+    @api.depends("amount_fees", "partner_id.lang")
+    def _compute_fees_note(self):
+        for action in self:
+            if not action.amount_fees:
+                action.fees_note = False
+                continue
+            env = action.with_context(lang=action.partner_id.lang).env
+            action.fees_note = env._(
+                "Late-payment interest of %(interest)s and a fixed recovery indemnity of "
+                "%(indemnity)s are also due, as the law provides for late payments between "
+                "businesses.",
+                interest=format_amount(
+                    env, sum(action.line_ids.mapped("interest_amount")), action.currency_id
+                ),
+                indemnity=format_amount(
+                    env, sum(action.line_ids.mapped("indemnity_amount")), action.currency_id
+                ),
+            )
+
+    def action_invoice_fees(self):
+        """Invoice the late-payment fees of these reminders' invoices, one invoice per
+        debtor; an invoice's fees are invoiced once."""
+        fee_moves = self.env["account.move"]
+        for debtor, actions in self.grouped("partner_id").items():
+            lines = actions.line_ids.filtered(
+                lambda line: (line.interest_amount or line.indemnity_amount)
+                and not line.move_id.receivable_fees_move_id
+                and not line.move_id.receivable_fees_waived
+            )
+            if not lines:
+                continue
+            fee_move = self.env["account.move"].create(
+                actions[:1]._prepare_fees_invoice_values(debtor, lines)
+            )
+            fee_move.action_post()
+            lines.move_id.receivable_fees_move_id = fee_move
+            fee_moves |= fee_move
+        if not fee_moves:
+            raise UserError(_("No late-payment fees to invoice on these reminders."))
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "account.move",
+            "name": _("Late-Payment Fees"),
+            "view_mode": "list,form",
+            "domain": [("id", "in", fee_moves.ids)],
+        }
+
+    def _prepare_fees_invoice_values(self, debtor, lines):
+        interest = self.env.ref("receivable_automation.product_late_payment_interest")
+        indemnity = self.env.ref("receivable_automation.product_recovery_indemnity")
+        invoice_lines = []
+        for line in lines:
+            for product, amount in (
+                (interest, line.interest_amount),
+                (indemnity, line.indemnity_amount),
+            ):
+                if amount:
+                    invoice_lines.append(
+                        fields.Command.create(
+                            {
+                                "product_id": product.id,
+                                "name": f"{product.name} - {line.move_id.name}",
+                                "price_unit": amount,
+                                "tax_ids": [fields.Command.clear()],
+                            }
+                        )
+                    )
+        return {
+            "move_type": "out_invoice",
+            "partner_id": debtor.id,
+            "company_id": self.company_id.id,
+            "invoice_origin": ", ".join(lines.move_id.mapped("name")),
+            "invoice_line_ids": invoice_lines,
+        }
 
     @api.ondelete(at_uninstall=False)
     def _unlink_except_sent(self):
@@ -274,6 +373,9 @@ class ReceivableDunningAction(models.Model):
                 channels.append(_("post"))
             else:
                 problems.append(_("the postal address of %s is incomplete", debtor.name))
+        if level.handoff_partner_id:
+            self._hand_off(level.handoff_partner_id)
+            channels.append(_("hand-off to %s", level.handoff_partner_id.name))
         wanted_channels = any(
             (level.send_email, level.send_sms, level.send_letter, level.send_post)
         )
@@ -297,6 +399,36 @@ class ReceivableDunningAction(models.Model):
                 "sent_by_id": self.env.uid,
             }
         )
+        if self.handoff_id and not self.handoff_id.dossier_zip_id:
+            # built once this reminder is sent, so that the dossier lists it too
+            self.handoff_id._build_dossier()
+            self.handoff_id._send_dossier()
+
+    def _hand_off(self, lawyer):
+        """Hand the debtor's file over to ``lawyer``, or keep its open hand-off."""
+        self.ensure_one()
+        Handoff = self.env["receivable.handoff"]
+        handoff = Handoff.search(
+            [
+                ("partner_id", "=", self.partner_id.id),
+                ("company_id", "=", self.company_id.id),
+                ("state", "in", OPEN_HANDOFF_STATES),
+            ],
+            limit=1,
+        )
+        if not handoff:
+            handoff = Handoff.with_context(receivable_handoff_defer_dossier=True).create(
+                {
+                    "partner_id": self.partner_id.id,
+                    "company_id": self.company_id.id,
+                    "lawyer_id": lawyer.id,
+                    "date": self.date,
+                    "action_id": self.id,
+                    "user_id": (self.partner_id.receivable_collector_id or self.env.user).id,
+                }
+            )
+        self.handoff_id = handoff
+        return handoff
 
     def _post_email(self, recipients, values):
         """Queue the e-mail through the debtor's chatter, where it stays as the record."""

@@ -32,6 +32,12 @@ class ReceivableDunningActionLine(models.Model):
     amount_disputed = fields.Monetary(
         "Disputed", currency_field="currency_id", help="Under dispute, so not reminded."
     )
+    interest_amount = fields.Monetary(
+        "Late Interest", currency_field="company_currency_id", help="Accrued up to the date."
+    )
+    indemnity_amount = fields.Monetary(
+        "Recovery Indemnity", currency_field="company_currency_id", help="Once per invoice."
+    )
     date_maturity = fields.Date("Due Date")
     days_late = fields.Integer()
     previous_level_id = fields.Many2one("receivable.dunning.level", "Previous Level")

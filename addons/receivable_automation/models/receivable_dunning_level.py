@@ -67,6 +67,12 @@ class ReceivableDunningLevel(models.Model):
         "Copy to Salesperson",
         help="The debtor's salesperson receives a copy of the e-mail.",
     )
+    handoff_partner_id = fields.Many2one(
+        "res.partner",
+        "Hand Over To",
+        help="At this level the debtor's file is handed to this lawyer or collection agency: "
+        "dunning stops and they receive the whole dossier.",
+    )
     # Activity for a person
     activity_type_id = fields.Many2one("mail.activity.type", "Activity")
     activity_summary = fields.Char(translate=True)

@@ -137,6 +137,7 @@ class ReceivableDunningRun(models.Model):
         plans = self._plan_actions()
         actions = self._insert_actions(plans, preview)
         plans_by_key = {(debtor_id, level.id): items for debtor_id, level, items in plans}
+        self._add_fees(actions, plans_by_key)
         self.env["receivable.dunning.action.line"].create(
             [
                 self._prepare_action_line_values(action, item)
@@ -251,6 +252,35 @@ class ReceivableDunningRun(models.Model):
         self.invalidate_recordset(["action_ids"])
         return self.env["receivable.dunning.action"].browse(action_ids)
 
+    def _add_fees(self, actions, plans_by_key):
+        """Late-payment interest per item and the recovery indemnity once per invoice, for
+        debtors to whom fees apply (business customers of the company's fee countries)."""
+        if not self.company_id.receivable_fees_enabled:
+            return
+        Rate = self.env["receivable.interest.rate"]
+        rates = Rate._get_rates(self.company_id, self.date)
+        moves = self.env["account.move"]
+        for action in actions:
+            debtor = action.partner_id
+            if not debtor._receivable_fees_apply(self.company_id):
+                continue
+            indemnified = set()
+            for item in plans_by_key[debtor.id, action.level_id.id]:
+                move = moves.browse(item["move_id"])
+                if move.receivable_fees_waived:
+                    continue
+                item["interest_amount"] = Rate._get_interest(
+                    item["amount_residual"],
+                    item["date_maturity"],
+                    self.date,
+                    self.company_id,
+                    debtor.receivable_contract_rate,
+                    rates=rates,
+                )
+                if move.id not in indemnified:
+                    item["indemnity_amount"] = self.company_id.receivable_fee_indemnity
+                    indemnified.add(move.id)
+
     def _get_new_action_state(self, level, preview):
         if preview:
             return "preview"
@@ -266,6 +296,8 @@ class ReceivableDunningRun(models.Model):
             "amount_residual": item["amount_residual_currency"],
             "amount_residual_company": item["amount_residual"],
             "amount_disputed": item["amount_disputed"],
+            "interest_amount": item.get("interest_amount", 0.0),
+            "indemnity_amount": item.get("indemnity_amount", 0.0),
             "date_maturity": item["date_maturity"],
             "days_late": (self.date - item["date_maturity"]).days,
             "previous_level_id": item["level_id"],

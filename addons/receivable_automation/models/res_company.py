@@ -21,3 +21,24 @@ class ResCompany(models.Model):
         default=3,
         help="Days after a promised date before the promise counts as broken.",
     )
+    receivable_fees_enabled = fields.Boolean(
+        "Late-Payment Fees",
+        help="Compute late-payment interest and the fixed recovery indemnity on the reminders "
+        "of business customers (France / EU).",
+    )
+    receivable_fee_margin = fields.Float(
+        "Points Above the Reference Rate",
+        default=10.0,
+        help="Late-payment interest = ECB refinancing rate + these points (10 by French law).",
+    )
+    receivable_fee_indemnity = fields.Monetary(
+        "Recovery Indemnity per Invoice",
+        currency_field="currency_id",
+        default=40.0,
+        help="Fixed indemnity for recovery costs, per late invoice, business customers only.",
+    )
+    receivable_fee_country_ids = fields.Many2many(
+        "res.country",
+        string="Fees for Customers In",
+        help="Leave empty for customers of every country.",
+    )

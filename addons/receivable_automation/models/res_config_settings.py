@@ -13,3 +13,13 @@ class ResConfigSettings(models.TransientModel):
     receivable_promise_grace_days = fields.Integer(
         related="company_id.receivable_promise_grace_days", readonly=False
     )
+    receivable_fees_enabled = fields.Boolean(
+        related="company_id.receivable_fees_enabled", readonly=False
+    )
+    receivable_fee_margin = fields.Float(related="company_id.receivable_fee_margin", readonly=False)
+    receivable_fee_indemnity = fields.Monetary(
+        related="company_id.receivable_fee_indemnity", readonly=False
+    )
+    receivable_fee_country_ids = fields.Many2many(
+        related="company_id.receivable_fee_country_ids", readonly=False
+    )

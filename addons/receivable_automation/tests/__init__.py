@@ -8,4 +8,6 @@ from . import test_performance
 from . import test_reports
 from . import test_disputes
 from . import test_promises
+from . import test_fees
+from . import test_handoff
 from . import test_ui
