@@ -9,6 +9,7 @@ from . import receivable_dispute
 from . import receivable_promise
 from . import receivable_interest_rate
 from . import receivable_handoff
+from . import receivable_payment_plan
 from . import res_company
 from . import res_config_settings
 from . import res_partner

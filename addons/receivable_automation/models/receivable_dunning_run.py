@@ -277,7 +277,8 @@ class ReceivableDunningRun(models.Model):
                     debtor.receivable_contract_rate,
                     rates=rates,
                 )
-                if move.id not in indemnified:
+                late = item["date_maturity"] < self.date
+                if late and move.id not in indemnified:
                     item["indemnity_amount"] = self.company_id.receivable_fee_indemnity
                     indemnified.add(move.id)
 

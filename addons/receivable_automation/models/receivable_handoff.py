@@ -277,6 +277,13 @@ class ReceivableHandoff(models.Model):
             order="create_date, id",
         )
 
+    def _get_plans(self):
+        self.ensure_one()
+        return self.env["receivable.payment.plan"].search(
+            [("partner_id", "=", self.partner_id.id), ("company_id", "=", self.company_id.id)],
+            order="create_date, id",
+        )
+
     def _get_correspondence(self):
         """The messages exchanged with the debtor (not the internal notes)."""
         self.ensure_one()
@@ -506,6 +513,31 @@ class ReceivableHandoff(models.Model):
         ]
         return self._to_csv(header, rows)
 
+    def _get_plans_csv(self, plans):
+        """One row per instalment of each payment plan, with what was paid on it."""
+        states = dict(plans._fields["state"]._description_selection(self.env))
+        header = [
+            _("Plan"),
+            _("State"),
+            _("Invoices"),
+            _("Instalment Date"),
+            _("Instalment Amount"),
+            _("Amount Paid"),
+        ]
+        rows = [
+            [
+                plan.name,
+                states[plan.state],
+                ", ".join(plan.move_ids.mapped("name")),
+                instalment.date,
+                instalment.amount,
+                instalment.amount_paid,
+            ]
+            for plan in plans
+            for instalment in plan.instalment_ids
+        ]
+        return self._to_csv(header, rows)
+
     @api.model
     def _to_csv(self, header, rows):
         buffer = io.StringIO()
@@ -530,6 +562,7 @@ class ReceivableHandoff(models.Model):
             ).encode()
         files["disputes.csv"] = self._get_disputes_csv(self._get_disputes())
         files["promises.csv"] = self._get_promises_csv(self._get_promises())
+        files["payment_plans.csv"] = self._get_plans_csv(self._get_plans())
         for message in self._get_correspondence():
             header = Markup("<p><b>%s</b> — %s — %s</p>") % (
                 message.date,

@@ -42,3 +42,14 @@ class ResCompany(models.Model):
         string="Fees for Customers In",
         help="Leave empty for customers of every country.",
     )
+    receivable_plan_approval_amount = fields.Monetary(
+        "Payment Plan Approval Above",
+        currency_field="currency_id",
+        default=5000.0,
+        help="Payment plans above this amount must be approved by a credit manager.",
+    )
+    receivable_plan_grace_days = fields.Integer(
+        "Payment Plan Grace Days",
+        default=10,
+        help="Days after an instalment's date before an unpaid instalment breaks the plan.",
+    )

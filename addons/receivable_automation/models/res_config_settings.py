@@ -23,3 +23,9 @@ class ResConfigSettings(models.TransientModel):
     receivable_fee_country_ids = fields.Many2many(
         related="company_id.receivable_fee_country_ids", readonly=False
     )
+    receivable_plan_approval_amount = fields.Monetary(
+        related="company_id.receivable_plan_approval_amount", readonly=False
+    )
+    receivable_plan_grace_days = fields.Integer(
+        related="company_id.receivable_plan_grace_days", readonly=False
+    )

@@ -10,4 +10,6 @@ from . import test_disputes
 from . import test_promises
 from . import test_fees
 from . import test_handoff
+from . import test_payment_plans
+from . import test_scenario
 from . import test_ui

@@ -86,6 +86,20 @@ class TestLatePaymentFees(ReceivableCommon):
         with self.assertRaisesRegex(UserError, "No late-payment fees to invoice"):
             reminder.action_invoice_fees()
 
+    def test_no_fees_before_the_due_date(self):
+        self.env["receivable.dunning.level"].create(
+            {
+                "policy_id": self.policy.id,
+                "name": "Courtesy",
+                "days": -3,
+                "mail_template_id": self.env.ref("receivable_automation.mail_template_courtesy").id,
+            }
+        )
+        self._invoice(self.debtor, 1000, due=date(2026, 1, 13))
+        courtesy = self._run(date(2026, 1, 10)).action_ids
+        self.assertEqual(courtesy.level_id.name, "Courtesy")
+        self.assertFalse(courtesy.amount_fees, "nothing is late yet")
+
     def test_fees_off_by_default(self):
         self.company.receivable_fees_enabled = False
         self._invoice(self.debtor, 1000)

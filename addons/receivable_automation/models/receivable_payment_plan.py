@@ -1,0 +1,613 @@
+import base64
+
+from dateutil.relativedelta import relativedelta
+
+from odoo import Command, _, api, fields, models
+from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tools import SQL
+
+MANAGER_GROUP = "receivable_automation.group_receivable_manager"
+REMINDER_INTERVAL_DAYS = 7  # at most one reminder per instalment in this many days
+EDITABLE_STATES = ("draft", "requested")
+
+
+class ReceivablePaymentPlan(models.Model):
+    """Instalments agreed with a debtor over some of its open invoices: the invoices leave
+    dunning while the plan runs, each instalment is chased on its own, and a missed instalment
+    returns the whole balance to dunning at once."""
+
+    _name = "receivable.payment.plan"
+    _description = "Payment Plan"
+    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _order = "id desc"
+    _check_company_auto = True
+
+    def _default_first_date(self):
+        return fields.Date.context_today(self) + relativedelta(months=1)
+
+    name = fields.Char(required=True, copy=False, readonly=True, default=lambda self: _("New"))
+    company_id = fields.Many2one(
+        "res.company", required=True, default=lambda self: self.env.company
+    )
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    partner_id = fields.Many2one(
+        "res.partner",
+        "Debtor",
+        required=True,
+        tracking=True,
+        domain="[('is_company', '=', True)]",
+    )
+    move_ids = fields.Many2many(
+        "account.move",
+        string="Invoices",
+        check_company=True,
+        compute="_compute_move_ids",
+        store=True,
+        readonly=False,
+        domain="[('commercial_partner_id', '=', partner_id), ('move_type', '=', 'out_invoice'),"
+        " ('state', '=', 'posted'),"
+        " ('payment_state', 'not in', ('paid', 'in_payment', 'reversed'))]",
+        help="The debtor's open invoices by default.",
+    )
+    fee_move_id = fields.Many2one(
+        "account.move",
+        "Fee Invoice",
+        readonly=True,
+        copy=False,
+        help="Invoice of the plan's fee, created when the plan starts.",
+    )
+    amount_total = fields.Monetary(
+        "Amount Due",
+        compute="_compute_amount_total",
+        store=True,
+        currency_field="currency_id",
+        help="What is left to pay on the invoices, fixed once the plan is approved.",
+    )
+    fee_amount = fields.Monetary("Fee", currency_field="currency_id", tracking=True)
+    amount_plan = fields.Monetary(
+        "Plan Total", compute="_compute_amount_plan", currency_field="currency_id"
+    )
+    instalment_count = fields.Integer("Number of Instalments", default=3)
+    interval_number = fields.Integer("Every", default=1)
+    interval_type = fields.Selection(
+        [("weeks", "Weeks"), ("months", "Months")], default="months", required=True
+    )
+    first_date = fields.Date("First Instalment", default=_default_first_date)
+    min_instalment = fields.Monetary("Minimum Instalment", currency_field="currency_id")
+    instalment_ids = fields.One2many(
+        "receivable.payment.plan.instalment", "plan_id", "Instalments", copy=True
+    )
+    amount_paid = fields.Monetary(
+        "Paid", compute="_compute_amount_paid", currency_field="currency_id"
+    )
+    state = fields.Selection(
+        [
+            ("draft", "Draft"),
+            ("requested", "Requested"),
+            ("approved", "Approved"),
+            ("active", "Active"),
+            ("completed", "Completed"),
+            ("broken", "Broken"),
+            ("cancelled", "Cancelled"),
+        ],
+        default="draft",
+        required=True,
+        tracking=True,
+        copy=False,
+    )
+    user_id = fields.Many2one(
+        "res.users", "Responsible", required=True, default=lambda self: self.env.user
+    )
+    residual_at_activation = fields.Monetary(
+        currency_field="currency_id", readonly=True, copy=False
+    )
+    date_activated = fields.Date("Started On", readonly=True, copy=False)
+    needs_manager_approval = fields.Boolean(compute="_compute_needs_manager_approval")
+    esign_available = fields.Boolean(compute="_compute_esign_available")
+
+    @api.depends("partner_id", "company_id")
+    def _compute_move_ids(self):
+        for plan in self:
+            if not plan.partner_id:
+                plan.move_ids = False
+            elif plan.state in EDITABLE_STATES:
+                plan.move_ids = plan._get_open_invoices()
+            else:
+                plan.move_ids = plan.move_ids
+
+    @api.depends("move_ids")
+    def _compute_amount_total(self):
+        for plan in self:
+            # frozen once the plan leaves negotiation: payments must not move the target
+            if plan.state in EDITABLE_STATES or not plan.amount_total:
+                plan.amount_total = sum(plan.move_ids.mapped("amount_residual_signed"))
+            else:
+                plan.amount_total = plan.amount_total
+
+    @api.depends("amount_total", "fee_amount")
+    def _compute_amount_plan(self):
+        for plan in self:
+            plan.amount_plan = plan.amount_total + plan.fee_amount
+
+    @api.depends("instalment_ids.amount_paid")
+    def _compute_amount_paid(self):
+        for plan in self:
+            plan.amount_paid = sum(plan.instalment_ids.mapped("amount_paid"))
+
+    @api.depends("amount_total", "company_id.receivable_plan_approval_amount")
+    def _compute_needs_manager_approval(self):
+        for plan in self:
+            plan.needs_manager_approval = (
+                plan.currency_id.compare_amounts(
+                    plan.amount_total, plan.company_id.receivable_plan_approval_amount
+                )
+                > 0
+            )
+
+    def _compute_esign_available(self):
+        self.esign_available = "esign.request" in self.env
+
+    @api.constrains("state", "instalment_ids", "amount_total", "fee_amount")
+    def _check_instalments(self):
+        for plan in self.filtered(lambda plan: plan.state in ("approved", "active")):
+            plan._check_schedule()
+
+    @api.constrains("move_ids", "partner_id")
+    def _check_move_ids(self):
+        for plan in self:
+            if plan.move_ids.commercial_partner_id - plan.partner_id.commercial_partner_id:
+                raise ValidationError(_("The invoices of a payment plan must be the debtor's."))
+
+    @api.constrains("fee_amount", "min_instalment", "instalment_count", "interval_number")
+    def _check_rules(self):
+        for plan in self:
+            if plan.currency_id.compare_amounts(plan.fee_amount, 0) < 0:
+                raise ValidationError(_("The fee of a payment plan cannot be negative."))
+            if plan.currency_id.compare_amounts(plan.min_instalment, 0) < 0:
+                raise ValidationError(_("The minimum instalment cannot be negative."))
+            if plan.instalment_count < 1 or plan.interval_number < 1:
+                raise ValidationError(
+                    _("A payment plan has at least one instalment, at least one week apart.")
+                )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            if vals.get("name", _("New")) == _("New"):
+                vals["name"] = self.env["ir.sequence"].next_by_code("receivable.payment.plan")
+        return super().create(vals_list)
+
+    # ------------------------------------------------------------------------------------------
+    # Actions
+    # ------------------------------------------------------------------------------------------
+
+    def action_compute_instalments(self):
+        """Equal instalments from the rules, the fee on the first, the cents on the last."""
+        for plan in self:
+            plan._check_state(EDITABLE_STATES)
+            plan.instalment_ids = [Command.clear()] + [
+                Command.create(values) for values in plan._prepare_instalment_values()
+            ]
+        return True
+
+    def action_request(self):
+        self._check_state(("draft",))
+        self.state = "requested"
+
+    def action_approve(self):
+        self._check_state(EDITABLE_STATES)
+        self._check_approval_rights()
+        for plan in self:
+            plan._check_schedule()
+        self.state = "approved"
+        for plan in self:
+            plan.message_post(body=_("Payment plan approved by %s.", self.env.user.name))
+
+    def action_activate(self):
+        """Start the plan: its invoices leave dunning, payments now go to the instalments."""
+        self._check_state(("approved",))
+        for plan in self:
+            if not plan.instalment_ids:
+                raise UserError(_("Compute or enter the instalments of %s first.", plan.name))
+            plan._create_fee_invoice()
+            plan_moves = plan._get_plan_moves()
+            plan.write(
+                {
+                    "state": "active",
+                    "date_activated": fields.Date.context_today(plan),
+                    "residual_at_activation": sum(plan_moves.mapped("amount_residual_signed")),
+                }
+            )
+            plan_moves.write(
+                {
+                    "receivable_excluded": True,
+                    "receivable_exclusion_reason": plan._get_exclusion_reason(),
+                    "receivable_excluded_until": False,
+                }
+            )
+            plan.instalment_ids.write({"amount_paid": 0.0, "state": "pending"})
+        return True
+
+    def action_cancel(self):
+        self._check_state(("draft", "requested", "approved", "active"))
+        active = self.filtered(lambda plan: plan.state == "active")
+        self.state = "cancelled"
+        active._release_invoices()
+
+    def action_draft(self):
+        self._check_state(("requested", "approved", "cancelled"))
+        self.state = "draft"
+
+    def action_send_for_signature(self):
+        """A signature request for the plan's PDF: the debtor's contact, then the user."""
+        self.ensure_one()
+        self._check_state(("approved",))
+        if "esign.request" not in self.env:
+            raise UserError(_("Install the Electronic Signature app to sign payment plans."))
+        request = self.env["esign.request"].create(self._prepare_esign_request_values())
+        self.message_post(body=_("Sent for signature: %s.", request.name))
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "esign.request",
+            "res_id": request.id,
+            "view_mode": "form",
+        }
+
+    def action_open_invoices(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": _("Invoices"),
+            "res_model": "account.move",
+            "view_mode": "list,form",
+            "domain": [("id", "in", self._get_plan_moves().ids)],
+        }
+
+    @api.model
+    def _cron_check_payment_plans(self):
+        self._check_payment_plans(fields.Date.context_today(self))
+
+    # ------------------------------------------------------------------------------------------
+    # Business methods
+    # ------------------------------------------------------------------------------------------
+
+    def _get_open_invoices(self):
+        self.ensure_one()
+        return self.env["account.move"].search(
+            [
+                ("commercial_partner_id", "=", self.partner_id.commercial_partner_id.id),
+                ("company_id", "=", self.company_id.id),
+                ("move_type", "=", "out_invoice"),
+                ("state", "=", "posted"),
+                ("payment_state", "not in", ("paid", "in_payment", "reversed")),
+            ]
+        )
+
+    def _get_plan_moves(self):
+        return self.move_ids | self.fee_move_id
+
+    def _get_exclusion_reason(self):
+        self.ensure_one()
+        return _("Payment plan %s", self.name)
+
+    def _check_state(self, states):
+        for plan in self:
+            if plan.state not in states:
+                raise UserError(
+                    _(
+                        "Payment plan %(name)s is %(state)s: this cannot be done now.",
+                        name=plan.name,
+                        state=dict(plan._fields["state"]._description_selection(plan.env))[
+                            plan.state
+                        ],
+                    )
+                )
+
+    def _check_approval_rights(self):
+        if self.env.user.has_group(MANAGER_GROUP):
+            return
+        for plan in self.filtered("needs_manager_approval"):
+            raise AccessError(
+                _(
+                    "Payment plan %(name)s is for %(amount)s: above %(limit)s, only a credit "
+                    "manager can approve it.",
+                    name=plan.name,
+                    amount=plan.currency_id.format(plan.amount_total),
+                    limit=plan.currency_id.format(plan.company_id.receivable_plan_approval_amount),
+                )
+            )
+
+    def _check_schedule(self):
+        """The instalments pay exactly the plan's total, later and later, each positive."""
+        self.ensure_one()
+        currency = self.currency_id
+        instalments = self.instalment_ids.sorted(lambda inst: (inst.sequence, inst.id))
+        if not instalments:
+            raise ValidationError(_("Payment plan %s has no instalments.", self.name))
+        if any(currency.compare_amounts(amount, 0) <= 0 for amount in instalments.mapped("amount")):
+            raise ValidationError(_("Each instalment must be a positive amount."))
+        dates = instalments.mapped("date")
+        if not all(dates) or any(
+            earlier >= later for earlier, later in zip(dates, dates[1:], strict=False)
+        ):
+            raise ValidationError(_("Each instalment needs a date, later than the one before."))
+        total = sum(instalments.mapped("amount"))
+        if currency.compare_amounts(total, self.amount_plan) != 0:
+            raise ValidationError(
+                _(
+                    "The instalments (%(instalments)s) do not add up to the plan's total "
+                    "(%(total)s).",
+                    instalments=currency.format(total),
+                    total=currency.format(self.amount_plan),
+                )
+            )
+
+    def _get_instalment_dates(self):
+        self.ensure_one()
+        if not self.first_date:
+            raise UserError(_("Give the date of the first instalment."))
+        step = (
+            relativedelta(weeks=self.interval_number)
+            if self.interval_type == "weeks"
+            else relativedelta(months=self.interval_number)
+        )
+        return [self.first_date + step * index for index in range(self.instalment_count)]
+
+    def _prepare_instalment_values(self):
+        self.ensure_one()
+        currency = self.currency_id
+        count = self.instalment_count
+        if count < 1:
+            raise UserError(_("A payment plan has at least one instalment."))
+        if currency.compare_amounts(self.amount_total, 0) <= 0:
+            raise UserError(_("There is nothing left to pay on the chosen invoices."))
+        base = currency.round(self.amount_total / count)
+        amounts = [base] * (count - 1) + [currency.round(self.amount_total - base * (count - 1))]
+        amounts[0] = currency.round(amounts[0] + self.fee_amount)
+        smallest = min(amounts)
+        if self.min_instalment and currency.compare_amounts(smallest, self.min_instalment) < 0:
+            raise UserError(
+                _(
+                    "With %(count)s instalments, an instalment would be %(amount)s, below the "
+                    "minimum of %(minimum)s: choose fewer instalments.",
+                    count=count,
+                    amount=currency.format(smallest),
+                    minimum=currency.format(self.min_instalment),
+                )
+            )
+        return [
+            {"sequence": index * 10, "date": date, "amount": amount}
+            for index, (date, amount) in enumerate(
+                zip(self._get_instalment_dates(), amounts, strict=True), start=1
+            )
+        ]
+
+    def _create_fee_invoice(self):
+        """The fee is invoiced when the plan starts, due with the first instalment."""
+        self.ensure_one()
+        if self.currency_id.is_zero(self.fee_amount) or self.fee_move_id:
+            return
+        first = self.instalment_ids.sorted(lambda inst: (inst.date, inst.sequence))[:1]
+        fee_move = (
+            self.env["account.move"]
+            .with_company(self.company_id)
+            .create(
+                {
+                    "move_type": "out_invoice",
+                    "partner_id": self.partner_id.id,
+                    "invoice_date": fields.Date.context_today(self),
+                    "invoice_date_due": first.date,
+                    "ref": self.name,
+                    "invoice_line_ids": [
+                        Command.create(
+                            {
+                                "name": _("Payment plan fee (%s)", self.name),
+                                "price_unit": self.fee_amount,
+                                "tax_ids": [Command.clear()],
+                            }
+                        )
+                    ],
+                }
+            )
+        )
+        fee_move.action_post()
+        self.fee_move_id = fee_move
+
+    def _allocate_payments(self, date):
+        """What was paid on the invoices since the plan started, to the instalments in order."""
+        for plan in self:
+            paid = plan.residual_at_activation - sum(
+                plan._get_plan_moves().mapped("amount_residual_signed")
+            )
+            left = max(paid, 0.0)
+            for instalment in plan.instalment_ids.sorted(lambda inst: (inst.date, inst.sequence)):
+                allocated = plan.currency_id.round(min(left, instalment.amount))
+                left -= allocated
+                if plan.currency_id.compare_amounts(allocated, instalment.amount) >= 0:
+                    state = "paid"
+                elif instalment.date < date:
+                    state = "late"
+                else:
+                    state = "pending"
+                if instalment.amount_paid != allocated or instalment.state != state:
+                    instalment.write({"amount_paid": allocated, "state": state})
+
+    def _check_payment_plans(self, date):
+        """Daily: allocate payments, complete paid plans, chase late instalments, break plans
+        whose instalment is still unpaid after the grace period."""
+        plans = self.search([("state", "=", "active")])
+        plans._allocate_payments(date)
+        for plan in plans:
+            unpaid = plan.instalment_ids.filtered(lambda inst: inst.state != "paid")
+            if not unpaid:
+                plan._complete()
+                continue
+            grace = plan.company_id.receivable_plan_grace_days
+            missed = unpaid.filtered(
+                lambda inst, grace=grace: inst.date + relativedelta(days=grace) < date
+            )
+            if missed:
+                plan._break(missed.sorted("date")[0])
+                continue
+            unpaid.filtered(
+                lambda inst: inst.date < date
+                and (
+                    not inst.last_reminder_date
+                    or (date - inst.last_reminder_date).days >= REMINDER_INTERVAL_DAYS
+                )
+            )._send_reminder(date)
+
+    def _complete(self):
+        for plan in self:
+            plan.state = "completed"
+            plan.message_post(body=_("All instalments are paid: the plan is completed."))
+        self._release_invoices()
+
+    def _break(self, instalment):
+        """Acceleration: the whole balance is due again and dunning resumes at the next level
+        at once; the customer is told and the plan's responsible gets an activity."""
+        self.ensure_one()
+        self.state = "broken"
+        self._release_invoices()
+        self._accelerate()
+        balance = sum(self._get_plan_moves().mapped("amount_residual_signed"))
+        self.message_post(
+            body=_(
+                "The instalment of %(amount)s due on %(date)s under payment plan %(name)s was "
+                "not paid: the plan is cancelled and the whole balance of %(balance)s is due "
+                "now.",
+                amount=self.currency_id.format(instalment.amount_residual),
+                date=instalment.date,
+                name=self.name,
+                balance=self.currency_id.format(balance),
+            ),
+            partner_ids=self.partner_id._get_dunning_contacts().ids,
+            message_type="comment",
+            subtype_xmlid="mail.mt_comment",
+        )
+        self.activity_schedule(
+            "mail.mail_activity_data_todo",
+            summary=_("Payment plan broken: %s", self.name),
+            note=_(
+                "%(balance)s is due again; dunning resumes at the next level.",
+                balance=self.currency_id.format(balance),
+            ),
+            user_id=self.user_id.id,
+        )
+
+    def _release_invoices(self):
+        """The plan's invoices go back to dunning (unless excluded for another reason)."""
+        for plan in self:
+            reason = plan._get_exclusion_reason()
+            plan._get_plan_moves().filtered(
+                lambda move, reason=reason: move.receivable_exclusion_reason == reason
+            ).write(
+                {
+                    "receivable_excluded": False,
+                    "receivable_exclusion_reason": False,
+                    "receivable_excluded_until": False,
+                }
+            )
+
+    def _accelerate(self):
+        """Next level without waiting for the gap between levels: the plan was the delay."""
+        items = self._get_plan_moves().line_ids.filtered(
+            lambda line: line.account_type == "asset_receivable" and not line.reconciled
+        )
+        if not items:
+            return
+        self.env["account.move.line"].flush_model(["receivable_last_reminder_date"])
+        self.env.cr.execute(
+            SQL(
+                "UPDATE account_move_line SET receivable_last_reminder_date = NULL"
+                " WHERE id = ANY(%s)",
+                items.ids,
+            )
+        )
+        items.invalidate_recordset(["receivable_last_reminder_date"])
+
+    # ------------------------------------------------------------------------------------------
+    # Electronic signature (the esign add-on is optional)
+    # ------------------------------------------------------------------------------------------
+
+    def _prepare_esign_request_values(self):
+        self.ensure_one()
+        # the PDF even in test mode, where Odoo renders reports as HTML unless told otherwise
+        pdf, _report_type = (
+            self.env["ir.actions.report"]
+            .with_context(force_report_rendering=True)
+            ._render_qweb_pdf(
+                "receivable_automation.action_report_receivable_payment_plan", self.ids
+            )
+        )
+        customer = self.partner_id._get_dunning_contacts()[:1]
+        return {
+            "subject": _("Payment plan %s", self.name),
+            "company_id": self.company_id.id,
+            "res_model": self._name,
+            "res_id": self.id,
+            "original_pdf": base64.b64encode(pdf),
+            "original_filename": f"{self.name.replace('/', '-')}.pdf",
+            "signer_ids": [
+                Command.create({"sequence": 1, "role": "customer", "partner_id": customer.id}),
+                Command.create(
+                    {"sequence": 2, "role": "company", "partner_id": self.env.user.partner_id.id}
+                ),
+            ],
+        }
+
+    def _esign_on_completed(self, request):
+        """Called by esign when everyone signed: the approved plan starts."""
+        # sudo: the last signer may be the customer, through the public signing page
+        plans = self.sudo().filtered(lambda plan: plan.state == "approved")
+        plans.action_activate()
+        for plan in plans:
+            plan.message_post(body=_("Signed (%s): the payment plan is active.", request.name))
+
+
+class ReceivablePaymentPlanInstalment(models.Model):
+    _name = "receivable.payment.plan.instalment"
+    _description = "Payment Plan Instalment"
+    _order = "plan_id, date, sequence, id"
+
+    plan_id = fields.Many2one(
+        "receivable.payment.plan", required=True, ondelete="cascade", index=True
+    )
+    company_id = fields.Many2one(related="plan_id.company_id", store=True)
+    currency_id = fields.Many2one(related="plan_id.currency_id")
+    partner_id = fields.Many2one(related="plan_id.partner_id")
+    sequence = fields.Integer(default=10)
+    date = fields.Date("Due Date", required=True)
+    amount = fields.Monetary(currency_field="currency_id", required=True)
+    amount_paid = fields.Monetary("Paid", currency_field="currency_id", readonly=True)
+    amount_residual = fields.Monetary(
+        "Left to Pay", compute="_compute_amount_residual", currency_field="currency_id"
+    )
+    state = fields.Selection(
+        [("pending", "Pending"), ("paid", "Paid"), ("late", "Late")],
+        default="pending",
+        required=True,
+        readonly=True,
+    )
+    last_reminder_date = fields.Date(readonly=True)
+
+    @api.depends("amount", "amount_paid")
+    def _compute_amount_residual(self):
+        for instalment in self:
+            instalment.amount_residual = instalment.amount - instalment.amount_paid
+
+    def _send_reminder(self, date):
+        """E-mail the debtor's dunning contacts about each instalment, logged on its plan."""
+        template = self.env.ref("receivable_automation.mail_template_payment_plan_instalment")
+        for instalment in self:
+            plan = instalment.plan_id
+            subject = template._render_field("subject", instalment.ids)[instalment.id]
+            body = template._render_field("body_html", instalment.ids)[instalment.id]
+            plan.message_post(
+                body=body,
+                subject=subject,
+                partner_ids=plan.partner_id._get_dunning_contacts().ids,
+                message_type="comment",
+                subtype_xmlid="mail.mt_comment",
+            )
+            instalment.last_reminder_date = date
