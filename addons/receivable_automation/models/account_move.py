@@ -146,6 +146,24 @@ class AccountMove(models.Model):
         indemnity = self.company_id.receivable_fee_indemnity if items else 0.0
         return interest, indemnity
 
+    def _receivable_accelerate(self):
+        """The next dunning level as soon as it is due, without the usual gap since the last
+        reminder: a broken promise or plan was the delay."""
+        items = self.line_ids.filtered(
+            lambda line: line.account_type == "asset_receivable" and not line.reconciled
+        )
+        if not items:
+            return
+        self.env["account.move.line"].flush_model(["receivable_last_reminder_date"])
+        self.env.cr.execute(
+            SQL(
+                "UPDATE account_move_line SET receivable_last_reminder_date = NULL"
+                " WHERE id = ANY(%s)",
+                items.ids,
+            )
+        )
+        items.invalidate_recordset(["receivable_last_reminder_date"])
+
     def _portal_ensure_tokens(self):
         """Give the invoices their portal access token in one query (payment links)."""
         missing = self.filtered(lambda move: not move.access_token)

@@ -4,7 +4,6 @@ from dateutil.relativedelta import relativedelta
 
 from odoo import Command, _, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tools import SQL
 
 MANAGER_GROUP = "receivable_automation.group_receivable_manager"
 REMINDER_INTERVAL_DAYS = 7  # at most one reminder per instalment in this many days
@@ -511,20 +510,7 @@ class ReceivablePaymentPlan(models.Model):
 
     def _accelerate(self):
         """Next level without waiting for the gap between levels: the plan was the delay."""
-        items = self._get_plan_moves().line_ids.filtered(
-            lambda line: line.account_type == "asset_receivable" and not line.reconciled
-        )
-        if not items:
-            return
-        self.env["account.move.line"].flush_model(["receivable_last_reminder_date"])
-        self.env.cr.execute(
-            SQL(
-                "UPDATE account_move_line SET receivable_last_reminder_date = NULL"
-                " WHERE id = ANY(%s)",
-                items.ids,
-            )
-        )
-        items.invalidate_recordset(["receivable_last_reminder_date"])
+        self._get_plan_moves()._receivable_accelerate()
 
     # ------------------------------------------------------------------------------------------
     # Electronic signature (the esign add-on is optional)

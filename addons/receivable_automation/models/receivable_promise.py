@@ -2,7 +2,6 @@ from dateutil.relativedelta import relativedelta
 
 from odoo import Command, _, api, fields, models
 from odoo.exceptions import ValidationError
-from odoo.tools import SQL
 
 
 class ReceivablePromise(models.Model):
@@ -174,18 +173,7 @@ class ReceivablePromise(models.Model):
 
     def _escalate(self):
         """Next level without waiting for the gap between levels: the promise was the delay."""
-        items = self.move_ids.line_ids.filtered(
-            lambda line: line.account_type == "asset_receivable" and not line.reconciled
-        )
-        self.env["account.move.line"].flush_model(["receivable_last_reminder_date"])
-        self.env.cr.execute(
-            SQL(
-                "UPDATE account_move_line SET receivable_last_reminder_date = NULL"
-                " WHERE id = ANY(%s)",
-                items.ids,
-            )
-        )
-        items.invalidate_recordset(["receivable_last_reminder_date"])
+        self.move_ids._receivable_accelerate()
         self.activity_schedule(
             "mail.mail_activity_data_todo",
             summary=_("Promise not kept: %s", self.name),
