@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs the product: installs what is missing, creates the demo database with the add-ons and
 # their demo data on the first start (login admin / admin), then serves Odoo on
-# http://localhost:8069. A second start reuses the database.
+# http://localhost:8069. A second start reuses the database (our add-ons updated).
 #   DB_NAME (default receivables_demo), HTTP_PORT (default 8069)
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
@@ -16,7 +16,10 @@ if ! psql -d postgres -tAc "select 1 from pg_database where datname = '$DB_NAME'
     python3 -m odoo -c "$ODOO_CONF" -d "$DB_NAME" -i "$modules" --stop-after-init \
         --log-level=warn
 else
-    log "reusing database $DB_NAME"
+    # Reused as it is, with our add-ons updated to this checkout's code.
+    log "reusing database $DB_NAME, updating $modules"
+    python3 -m odoo -c "$ODOO_CONF" -d "$DB_NAME" -u "$modules" --stop-after-init \
+        --log-level=warn
 fi
 log "Odoo on http://localhost:${HTTP_PORT:-8069} (admin / admin)"
 exec python3 -m odoo -c "$ODOO_CONF" -d "$DB_NAME" --db-filter="^${DB_NAME}\$"
