@@ -374,6 +374,7 @@ class EsignRequest(models.Model):
 
     def _get_signed_pdf_bytes(self):
         self.ensure_one()
+        # sudo: also served to the signer on the public page, whose token was checked
         data = self.sudo().with_context(bin_size=False).signed_pdf
         return base64.b64decode(data) if data else b""
 
@@ -463,6 +464,7 @@ class EsignRequest(models.Model):
             }
         if pdf_bytes is not None:
             digest = sha256_hex(pdf_bytes)
+            # sudo: the public verification page compares an uploaded PDF with the evidence
             if self.state != "completed" or digest != self.sudo().signed_sha256:
                 return {
                     "status": "altered",
@@ -512,6 +514,7 @@ class EsignRequest(models.Model):
 
     @api.model
     def _cron_send_reminders(self):
+        # sudo: system parameters are readable by administrators only
         params = self.env["ir.config_parameter"].sudo()
         interval = int(params.get_param("esign.reminder_interval_days", 3) or 0)
         if interval <= 0:

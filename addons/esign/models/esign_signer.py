@@ -230,6 +230,7 @@ class EsignSigner(models.Model):
         return dict(self._fields["role"]._description_selection(self.env))[self.role]
 
     def _get_param(self, key, default):
+        # sudo: system parameters are readable by administrators only (signers are public)
         return int(self.env["ir.config_parameter"].sudo().get_param(f"esign.{key}", default))
 
     def _check_can_be_invited(self):
@@ -327,6 +328,7 @@ class EsignSigner(models.Model):
         return f"{secrets.randbelow(10**6):06d}"
 
     def _hash_code(self, code, salt):
+        # sudo: the database secret keys the code hash; nobody but the server reads it
         secret = self.env["ir.config_parameter"].sudo().get_param("database.secret")
         message = f"{self.id}:{salt}:{code}".encode()
         return hmac.new(secret.encode(), message, hashlib.sha256).hexdigest()
@@ -383,6 +385,7 @@ class EsignSigner(models.Model):
         )
         sms_state, failure = self._send_code_sms(code)
         if sms_state in SMS_FAILED_STATES or failure:
+            # sudo: the code fields are restricted to base.group_system; the unsent code dies
             self.sudo().write({"code_hash": False, "code_salt": False, "code_expiry": False})
             request._log("code_failed", signer=self, description=failure or sms_state, http=http)
             request._notify_sender(
@@ -418,6 +421,7 @@ class EsignSigner(models.Model):
         a production server never signs without a real SMS."""
         if not (config.get("dev_mode") or getattr(threading.current_thread(), "testing", False)):
             return False
+        # sudo: system parameters are readable by administrators only
         return self.env["ir.config_parameter"].sudo().get_param("esign.sms_test_mode") == "1"
 
     def _send_code_sms(self, code):
