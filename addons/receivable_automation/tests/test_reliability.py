@@ -6,7 +6,7 @@ from unittest.mock import patch
 from odoo import SUPERUSER_ID, Command, api
 from odoo.tests import TransactionCase, tagged
 
-from odoo.addons.receivable_automation.models.receivable_dunning_action import (
+from odoo.addons.receivable_automation.models.dunning.receivable_dunning_action import (
     ReceivableDunningAction,
 )
 

@@ -1,5 +1,5 @@
 from odoo import _, api, fields, models
-from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.exceptions import ValidationError
 from odoo.tools import SQL
 
 
@@ -24,13 +24,6 @@ class AccountMove(models.Model):
     receivable_excluded = fields.Boolean("Excluded From Dunning", tracking=True, copy=False)
     receivable_exclusion_reason = fields.Char("Exclusion Reason", tracking=True, copy=False)
     receivable_excluded_until = fields.Date("Excluded Until", tracking=True, copy=False)
-    receivable_fees_waived = fields.Boolean(
-        "Fees Waived", tracking=True, copy=False, help="Set by a credit manager."
-    )
-    receivable_fees_waiver_reason = fields.Char("Waiver Reason", tracking=True, copy=False)
-    receivable_fees_move_id = fields.Many2one(
-        "account.move", "Fees Invoice", copy=False, readonly=True, index="btree_not_null"
-    )
     receivable_action_line_ids = fields.One2many(
         "receivable.dunning.action.line", "move_id", "Reminders"
     )
@@ -57,14 +50,6 @@ class AccountMove(models.Model):
                     )
                 )
 
-    @api.constrains("receivable_fees_waived", "receivable_fees_waiver_reason")
-    def _check_receivable_fees_waiver_reason(self):
-        for move in self:
-            if move.receivable_fees_waived and not move.receivable_fees_waiver_reason:
-                raise ValidationError(
-                    _("Say why the late-payment fees of %s are waived.", move.display_name)
-                )
-
     @api.constrains("receivable_excluded", "receivable_exclusion_reason")
     def _check_receivable_exclusion_reason(self):
         for move in self:
@@ -87,10 +72,6 @@ class AccountMove(models.Model):
         return moves
 
     def write(self, vals):
-        if "receivable_fees_waived" in vals and not self.env.user.has_group(
-            "receivable_automation.group_receivable_manager"
-        ):
-            raise AccessError(_("Only a credit manager can waive late-payment fees."))
         categorized = self.browse()
         if vals.get("receivable_category_id"):
             categorized = self.filtered(
@@ -117,34 +98,6 @@ class AccountMove(models.Model):
                 summary=category.display_name,
                 user_id=user.id,
             )
-
-    def _receivable_fees(self, date):
-        """(interest, indemnity) due on this invoice on ``date``, in the company's currency."""
-        self.ensure_one()
-        debtor = self.commercial_partner_id
-        if self.receivable_fees_waived or not debtor._receivable_fees_apply(self.company_id):
-            return 0.0, 0.0
-        items = self.line_ids.filtered(
-            lambda line: line.account_type == "asset_receivable"
-            and line.date_maturity
-            and line.date_maturity < date
-            and not line.reconciled
-        )
-        Rate = self.env["receivable.interest.rate"]
-        rates = Rate._get_rates(self.company_id, date)
-        interest = sum(
-            Rate._get_interest(
-                line.amount_residual,
-                line.date_maturity,
-                date,
-                self.company_id,
-                debtor.receivable_contract_rate,
-                rates=rates,
-            )
-            for line in items
-        )
-        indemnity = self.company_id.receivable_fee_indemnity if items else 0.0
-        return interest, indemnity
 
     def _receivable_accelerate(self):
         """The next dunning level as soon as it is due, without the usual gap since the last
@@ -177,39 +130,6 @@ class AccountMove(models.Model):
             )
         )
         missing.invalidate_recordset(["access_token"])
-
-    def action_receivable_new_dispute(self):
-        """Open a dispute on these invoices, for what is left to pay on each."""
-        debtor = self.commercial_partner_id
-        if len(debtor) != 1:
-            raise UserError(_("Select invoices of one customer."))
-        return {
-            "type": "ir.actions.act_window",
-            "name": _("New Dispute"),
-            "res_model": "receivable.dispute",
-            "view_mode": "form",
-            "context": {
-                "default_partner_id": debtor.id,
-                "default_company_id": self.company_id[:1].id,
-                "default_line_ids": [fields.Command.create({"move_id": move.id}) for move in self],
-            },
-        }
-
-    def action_receivable_new_promise(self):
-        debtor = self.commercial_partner_id
-        if len(debtor) != 1:
-            raise UserError(_("Select invoices of one customer."))
-        return {
-            "type": "ir.actions.act_window",
-            "name": _("New Promise to Pay"),
-            "res_model": "receivable.promise",
-            "view_mode": "form",
-            "context": {
-                "default_partner_id": debtor.id,
-                "default_move_ids": [fields.Command.set(self.ids)],
-                "default_amount": sum(self.mapped("amount_residual_signed")),
-            },
-        }
 
     def action_receivable_categorize(self):
         return {

@@ -4,16 +4,6 @@ from odoo.exceptions import UserError, ValidationError
 OPEN_DISPUTE_STATES = ("new", "in_progress")
 
 
-class ReceivableDisputeReason(models.Model):
-    _name = "receivable.dispute.reason"
-    _description = "Dispute Reason"
-    _order = "sequence, id"
-
-    name = fields.Char(required=True, translate=True)
-    sequence = fields.Integer(default=10)
-    active = fields.Boolean(default=True)
-
-
 class ReceivableDispute(models.Model):
     """A customer disputes (part of) invoices: reminders stop for the disputed amount only,
     until a credit note or a reasoned rejection resolves it."""
@@ -214,53 +204,3 @@ class ReceivableDispute(models.Model):
                 lambda line: line.account_type == "asset_receivable" and not line.reconciled
             ).reconcile()
         return credit_notes[:1]
-
-
-class ReceivableDisputeLine(models.Model):
-    _name = "receivable.dispute.line"
-    _description = "Disputed Invoice"
-
-    dispute_id = fields.Many2one(
-        "receivable.dispute", required=True, ondelete="cascade", index=True
-    )
-    company_id = fields.Many2one(related="dispute_id.company_id", store=True)
-    move_id = fields.Many2one(
-        "account.move",
-        "Invoice",
-        required=True,
-        index=True,
-        domain="[('move_type', '=', 'out_invoice'), ('state', '=', 'posted'),"
-        " ('payment_state', 'not in', ('paid', 'in_payment', 'reversed'))]",
-    )
-    currency_id = fields.Many2one(related="move_id.currency_id")
-    amount_residual = fields.Monetary(related="move_id.amount_residual", string="Left to Pay")
-    amount = fields.Monetary(
-        "Disputed Amount",
-        currency_field="currency_id",
-        compute="_compute_amount",
-        store=True,
-        readonly=False,
-        help="Defaults to what is left to pay on the invoice.",
-    )
-    previous_category_id = fields.Many2one("receivable.category", readonly=True)
-
-    @api.depends("move_id")
-    def _compute_amount(self):
-        for line in self:
-            if not line.amount:
-                line.amount = line.move_id.amount_residual
-
-    @api.constrains("amount", "move_id")
-    def _check_amount(self):
-        for line in self:
-            if line.currency_id.compare_amounts(line.amount, 0) <= 0:
-                raise ValidationError(_("A disputed amount must be positive."))
-            if line.currency_id.compare_amounts(line.amount, line.move_id.amount_residual) > 0:
-                raise ValidationError(
-                    _(
-                        "The disputed amount of %(invoice)s cannot exceed what is left to pay "
-                        "(%(residual)s).",
-                        invoice=line.move_id.name,
-                        residual=line.currency_id.format(line.move_id.amount_residual),
-                    )
-                )

@@ -8,7 +8,7 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
 
-from .receivable_dispute import OPEN_DISPUTE_STATES
+from ..followup.receivable_dispute import OPEN_DISPUTE_STATES
 from .receivable_dunning_action import OPEN_STATES
 
 _logger = logging.getLogger(__name__)

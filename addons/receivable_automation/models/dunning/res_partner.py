@@ -36,12 +36,6 @@ class ResPartner(models.Model):
         help="Added to the days of every level for this debtor (a debtor who always pays a "
         "little late, or a key account).",
     )
-    receivable_contract_rate = fields.Float(
-        "Contractual Late-Payment Rate (%)",
-        digits=(16, 4),
-        help="Yearly rate agreed in the contract, instead of the reference rate plus margin "
-        "(never less than three times the legal rate).",
-    )
     receivable_dunning_contact = fields.Boolean(
         "Dunning Contact",
         help="Receives the reminders of its company. Without one, the invoicing contacts "
@@ -59,13 +53,6 @@ class ResPartner(models.Model):
         string="Closed Items",
         compute="_compute_receivable_level",
         help="The last paid items, as history.",
-    )
-    receivable_dispute_ids = fields.One2many("receivable.dispute", "partner_id", "Disputes")
-    receivable_promise_ids = fields.One2many("receivable.promise", "partner_id", "Promises")
-    receivable_promise_kept_rate = fields.Float(
-        "Promises Kept (%)",
-        compute="_compute_receivable_promise_kept_rate",
-        help="Share of the debtor's decided promises to pay that were kept.",
     )
     receivable_level_id = fields.Many2one(
         "receivable.dunning.level",
@@ -85,15 +72,6 @@ class ResPartner(models.Model):
                 raise ValidationError(
                     _("Say why %s is excluded from dunning.", partner.display_name)
                 )
-
-    @api.depends("receivable_promise_ids.state")
-    def _compute_receivable_promise_kept_rate(self):
-        for partner in self:
-            decided = partner.commercial_partner_id.receivable_promise_ids.filtered(
-                lambda promise: promise.state in ("kept", "partly_kept", "broken")
-            )
-            kept = decided.filtered(lambda promise: promise.state == "kept")
-            partner.receivable_promise_kept_rate = 100 * len(kept) / len(decided) if decided else 0
 
     @api.depends_context("company")
     @api.depends("receivable_policy_id", "receivable_profile_id.policy_id")
@@ -170,18 +148,6 @@ class ResPartner(models.Model):
                 )
         return recipients
 
-    def _receivable_fees_apply(self, company):
-        """Late-payment fees are for business customers, in the company's fee countries."""
-        self.ensure_one()
-        return (
-            company.receivable_fees_enabled
-            and self.is_company
-            and (
-                not company.receivable_fee_country_ids
-                or self.country_id in company.receivable_fee_country_ids
-            )
-        )
-
     def _get_dunning_policy(self):
         """The policy that applies to this debtor in the current company."""
         self.ensure_one()
@@ -231,42 +197,4 @@ class ResPartner(models.Model):
         )
         action["domain"] = [("partner_id", "=", self.commercial_partner_id.id)]
         action["context"] = {"search_default_group_by_level": 0}
-        return action
-
-    # Hand-off to a lawyer or collection agency
-
-    receivable_handoff_ids = fields.One2many("receivable.handoff", "partner_id", "Hand-offs")
-    receivable_handoff_count = fields.Integer(compute="_compute_receivable_handoff_count")
-
-    @api.depends("receivable_handoff_ids")
-    def _compute_receivable_handoff_count(self):
-        counts = dict(
-            self.env["receivable.handoff"]._read_group(
-                [("partner_id", "in", self.commercial_partner_id.ids)],
-                ["partner_id"],
-                ["__count"],
-            )
-        )
-        for partner in self:
-            partner.receivable_handoff_count = counts.get(partner.commercial_partner_id, 0)
-
-    def action_receivable_hand_off(self):
-        """Choose the lawyer or agency to hand this debtor's file over to."""
-        self.ensure_one()
-        return {
-            "type": "ir.actions.act_window",
-            "name": _("Hand Over"),
-            "res_model": "receivable.handoff.wizard",
-            "view_mode": "form",
-            "target": "new",
-            "context": {"default_partner_id": self.commercial_partner_id.id},
-        }
-
-    def action_open_receivable_handoffs(self):
-        self.ensure_one()
-        action = self.env["ir.actions.act_window"]._for_xml_id(
-            "receivable_automation.receivable_handoff_action"
-        )
-        action["domain"] = [("partner_id", "=", self.commercial_partner_id.id)]
-        action["context"] = {"default_partner_id": self.commercial_partner_id.id}
         return action

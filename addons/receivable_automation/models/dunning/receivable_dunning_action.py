@@ -6,7 +6,7 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL, format_amount
 
-from .receivable_handoff import OPEN_HANDOFF_STATES
+from ..handoff.receivable_handoff import OPEN_HANDOFF_STATES
 
 _logger = logging.getLogger(__name__)
 

@@ -1,0 +1,3 @@
+from . import receivable_interest_rate
+from . import res_partner
+from . import account_move

@@ -1,0 +1,2 @@
+from . import receivable_handoff
+from . import res_partner
