@@ -5,7 +5,7 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError
 from odoo.tools import SQL
 
-from odoo.addons.esign.tools import EVENTS
+from ..tools import EVENTS
 
 
 class EsignLog(models.Model):
@@ -53,10 +53,10 @@ class EsignLog(models.Model):
             raise AccessError(self.env._("Evidence log entries can never be modified."))
         return super().write(vals)
 
-    def unlink(self):
+    @api.ondelete(at_uninstall=False)
+    def _unlink_never(self):
         if self:
             raise AccessError(self.env._("Evidence log entries can never be deleted."))
-        return super().unlink()
 
     # ------------------------------------------------------------
     # BUSINESS

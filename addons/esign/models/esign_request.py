@@ -7,9 +7,10 @@ from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import format_datetime
 
-from odoo.addons.esign.tools import (
+from ..tools import (
     build_certificate_pdf,
     build_signed_pdf,
+    extract_request_uuid,
     mask_email,
     mask_phone,
     sha256_hex,
@@ -56,7 +57,7 @@ class EsignRequest(models.Model):
     subject = fields.Char("Document", required=True, tracking=True)
     uuid = fields.Char(
         "Verification Key",
-        default=_default_uuid,
+        default=lambda self: self._default_uuid(),
         required=True,
         readonly=True,
         copy=False,
@@ -481,8 +482,6 @@ class EsignRequest(models.Model):
     @api.model
     def _find_for_verification(self, pdf_bytes):
         """Request a PDF belongs to, by its fingerprint or its embedded key."""
-        from odoo.addons.esign.tools import extract_request_uuid
-
         digest = sha256_hex(pdf_bytes)
         request = self.search([("signed_sha256", "=", digest)], limit=1)
         if not request:

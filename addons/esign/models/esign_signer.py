@@ -13,7 +13,7 @@ from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import config, consteq, email_normalize
 
-from odoo.addons.esign.tools import mask_phone, normalize_mobile
+from ..tools import mask_phone, normalize_mobile
 
 _logger = logging.getLogger(__name__)
 

@@ -6,8 +6,7 @@ from odoo.exceptions import AccessError
 from odoo.tests import tagged
 from odoo.tools import SQL
 
-from odoo.addons.esign.tools import extract_request_uuid, sha256_hex
-
+from ..tools import extract_request_uuid, sha256_hex
 from .common import EsignCase
 
 
