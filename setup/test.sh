@@ -4,8 +4,11 @@
 #   2. installs our add-ons with --test-enable (load errors, at_install tests) and fails on any
 #      ERROR or CRITICAL line in that log;
 #   3. runs the add-ons' test suites with pytest-odoo, browser tours included (Chromium);
-#   4. runs the repository-level checks under tests/: lint, and the benchmark against OCA at a
-#      small size (RUN_BENCHMARKS=0 skips it; full size: python3 tests/benchmark_dunning.py).
+#   4. runs the repository-level checks under tests/: lint (ruff and pylint-odoo's mandatory
+#      checks fail the run; its optional checks are printed before pytest's closing line and
+#      never fail it), packaging (each add-on builds as its odoo-addon-<name> wheel), and the
+#      benchmark against OCA at a small size (RUN_BENCHMARKS=0 skips it; full size:
+#      python3 tests/benchmark_dunning.py).
 # Exits non-zero on any failure and ends with a closing "N passed, N failed" line.
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
