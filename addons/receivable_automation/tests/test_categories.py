@@ -83,9 +83,10 @@ class TestCategories(ReceivableCommon):
             self.assertEqual(invoice.receivable_promise_date, date(2099, 1, 20))
             self.assertIn("Called Ann", invoice.message_ids[0].body)
 
-    def test_exclusion_needs_a_reason(self):
+    def test_manual_hold_needs_a_reason(self):
+        Hold = self.env["receivable.dunning.hold"]
         with self.assertRaisesRegex(ValidationError, "Say why"):
-            self.debtor.receivable_excluded = True
+            Hold.create({"partner_id": self.debtor.id})
         invoice = self._invoice(self.debtor, 100)
         with self.assertRaisesRegex(ValidationError, "Say why"):
-            invoice.receivable_excluded = True
+            Hold.create({"partner_id": self.debtor.id, "move_id": invoice.id, "reason": " "})

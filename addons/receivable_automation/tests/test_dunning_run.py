@@ -222,11 +222,12 @@ class TestDunningRun(ReceivableCommon):
             reminder.unlink()
 
     def test_partner_exclusion_with_end_date(self):
-        self.debtor.write(
+        self.env["receivable.dunning.hold"].create(
             {
-                "receivable_excluded": True,
-                "receivable_exclusion_reason": "Safeguard procedure",
-                "receivable_excluded_until": date(2026, 1, 20),
+                "partner_id": self.debtor.id,
+                "reason": "Safeguard procedure",
+                "date_from": date(2026, 1, 1),
+                "date_until": date(2026, 1, 20),
             }
         )
         self._invoice(self.debtor, 1000)
@@ -235,8 +236,8 @@ class TestDunningRun(ReceivableCommon):
 
     def test_invoice_exclusion(self):
         excluded = self._invoice(self.debtor, 1000)
-        excluded.write(
-            {"receivable_excluded": True, "receivable_exclusion_reason": "Credit note coming"}
+        self.env["receivable.dunning.hold"].create(
+            {"partner_id": self.debtor.id, "move_id": excluded.id, "reason": "Credit note coming"}
         )
         kept = self._invoice(self.debtor, 200)
         self.assertEqual(self._run(date(2026, 1, 11)).action_ids.line_ids.move_id, kept)

@@ -73,12 +73,10 @@ class TestHandoff(ReceivableCommon):
         self.assertEqual(handoff.move_ids, invoice)
         self.assertAlmostEqual(handoff.amount_handed, 1000)
         self.assertTrue(handoff.name.startswith("HAND/"))
-        self.assertTrue(self.debtor.receivable_excluded)
-        self.assertEqual(
-            self.debtor.receivable_exclusion_reason,
-            f"Handed over to Maître Dupont ({handoff.name})",
-        )
-        self.assertFalse(self.debtor.receivable_excluded_until)
+        hold = self.debtor.receivable_hold_ids
+        self.assertEqual(hold.owner_ref, handoff)
+        self.assertFalse(hold.move_id, "the whole debtor is held")
+        self.assertFalse(hold.date_until)
         # the dossier lists every reminder, the one that handed over included
         rows = self._csv(self._zip(handoff), "reminders.csv")
         self.assertEqual(
@@ -186,7 +184,7 @@ class TestHandoff(ReceivableCommon):
         self.assertEqual(handoff.move_ids, invoice)
         self.assertEqual(handoff.user_id, self.collector)
         self.assertEqual(self.debtor.receivable_handoff_count, 1)
-        self.assertTrue(self.debtor.receivable_excluded)
+        self.assertEqual(self.debtor.receivable_hold_ids.owner_ref, handoff)
         with self.assertRaisesRegex(UserError, "already with Maître Dupont"):
             self._hand_over()
 
@@ -203,25 +201,26 @@ class TestHandoff(ReceivableCommon):
         self.assertEqual(handoff.state, "in_recovery")
         handoff.with_user(self.collector).action_close()
         self.assertEqual(handoff.state, "closed")
-        self.assertFalse(self.debtor.receivable_excluded)
-        self.assertFalse(self.debtor.receivable_exclusion_reason)
+        self.assertFalse(self.debtor.receivable_hold_ids)
         self.assertTrue(self._run(date(2026, 1, 11)).action_ids, "dunning resumes")
         with self.assertRaisesRegex(UserError, "can be put in recovery"):
             handoff.action_in_recovery()
 
-    def test_recovered_keeps_an_exclusion_set_by_hand(self):
+    def test_recovered_keeps_a_hold_set_by_hand(self):
         self._invoice(self.debtor, 1000)
         handoff = self._hand_over()
-        self.debtor.receivable_exclusion_reason = "Insolvency proceedings"
+        manual = self.env["receivable.dunning.hold"].create(
+            {"partner_id": self.debtor.id, "reason": "Insolvency proceedings"}
+        )
         handoff.action_recovered()
         self.assertEqual(handoff.state, "recovered")
-        self.assertTrue(self.debtor.receivable_excluded, "not the hand-off's exclusion")
+        self.assertEqual(self.debtor.receivable_hold_ids, manual, "not the hand-off's hold")
 
     def test_bad_input(self):
         """No lawyer, nothing due or the debtor as its own lawyer: a clear error."""
         with self.assertRaisesRegex(UserError, "owes nothing"), self.cr.savepoint():
             self._hand_over()
-        self.assertFalse(self.debtor.receivable_excluded)
+        self.assertFalse(self.debtor.receivable_hold_ids)
         self._invoice(self.debtor, 100)
         Handoff = self.env["receivable.handoff"]
         with self.assertRaisesRegex(UserError, "Choose the lawyer"), self.cr.savepoint():

@@ -143,8 +143,8 @@ class TestPaymentPlans(ReceivableCommon):
         other = self._invoice(self.debtor, 50)
         plan = self._active_plan(invoice)
         self.assertEqual(plan.state, "active")
-        self.assertTrue(invoice.receivable_excluded)
-        self.assertEqual(invoice.receivable_exclusion_reason, f"Payment plan {plan.name}")
+        self.assertEqual(len(invoice.receivable_hold_ids), 1)
+        self.assertEqual(invoice.receivable_hold_ids.owner_ref, plan)
         run = self._run(date(2026, 1, 12))
         self.assertEqual(run.action_ids.line_ids.move_id, other, "only the invoice off the plan")
 
@@ -153,7 +153,7 @@ class TestPaymentPlans(ReceivableCommon):
         plan = self._active_plan(self._invoice(self.debtor, 900), fee_amount=30)
         self.assertAlmostEqual(plan.fee_move_id.amount_total, 30)
         self.assertEqual(plan.fee_move_id.invoice_date_due, date(2026, 2, 1))
-        self.assertTrue(plan.fee_move_id.receivable_excluded)
+        self.assertEqual(plan.fee_move_id.receivable_hold_ids.owner_ref, plan)
         self.assertAlmostEqual(plan.residual_at_activation, 930)
 
     @freeze_time("2026-01-05")
@@ -209,8 +209,8 @@ class TestPaymentPlans(ReceivableCommon):
         self.assertEqual(plan.state, "active", "in the grace period")
         self._check(date(2026, 1, 19))
         self.assertEqual(plan.state, "broken")
-        self.assertFalse(invoice.receivable_excluded)
-        self.assertFalse(invoice.receivable_exclusion_reason)
+        self.assertFalse(invoice.receivable_hold_ids)
+        self.assertEqual(set(plan.receivable_hold_ids.mapped("state")), {"released"})
         message = plan.message_ids.filtered(lambda message: "cancelled" in message.body)
         self.assertEqual(message.partner_ids, self.contact)
         self.assertIn("900.00", message.body)
@@ -227,7 +227,7 @@ class TestPaymentPlans(ReceivableCommon):
         self._check(date(2026, 2, 2))
         self.assertEqual(plan.state, "completed")
         self.assertEqual(set(plan.instalment_ids.mapped("state")), {"paid"})
-        self.assertFalse(invoice.receivable_excluded)
+        self.assertFalse(invoice.receivable_hold_ids)
 
     @freeze_time("2026-01-05")
     def test_cancel_an_active_plan_resumes_dunning(self):
@@ -235,7 +235,7 @@ class TestPaymentPlans(ReceivableCommon):
         plan = self._active_plan(invoice)
         plan.action_cancel()
         self.assertEqual(plan.state, "cancelled")
-        self.assertFalse(invoice.receivable_excluded)
+        self.assertFalse(invoice.receivable_hold_ids)
         with self.assertRaisesRegex(UserError, "cannot be done now"):
             plan.action_activate()
 
@@ -257,7 +257,7 @@ class TestPaymentPlans(ReceivableCommon):
         self.assertEqual(plan.state, "approved", "active once signed")
         plan._esign_on_completed(request)
         self.assertEqual(plan.state, "active")
-        self.assertTrue(invoice.receivable_excluded)
+        self.assertEqual(invoice.receivable_hold_ids.owner_ref, plan)
 
     @freeze_time("2026-01-05")
     def test_access(self):

@@ -22,7 +22,9 @@ class TestRunQueries(ReceivableCommon):
         self.assertEqual(run.action_ids.partner_id, partners)
         self.assertEqual(set(run.action_ids.mapped("invoice_count")), {invoices_per_debtor})
         # out of the next measurements
-        partners.write({"receivable_excluded": True, "receivable_exclusion_reason": "Measured"})
+        self.env["receivable.dunning.hold"].create(
+            [{"partner_id": partner.id, "reason": "Measured"} for partner in partners]
+        )
         return queries["count"]
 
     def test_queries_do_not_grow_with_invoices_per_debtor(self):

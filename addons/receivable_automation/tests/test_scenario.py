@@ -98,7 +98,7 @@ class TestCollectionScenario(ReceivableCommon):
             self.env["receivable.payment.plan"]._check_payment_plans(date(2026, 4, 12))
         self.assertEqual(plan.state, "broken")
         self.assertAlmostEqual(invoice.amount_residual, 666.67)
-        self.assertFalse(invoice.receivable_excluded, "back in dunning")
+        self.assertFalse(invoice.receivable_hold_ids, "back in dunning")
         self.assertTrue(
             plan.message_ids.filtered(lambda m: "666.67" in (m.body or "")),
             "the customer is told the whole balance is due",
@@ -109,7 +109,7 @@ class TestCollectionScenario(ReceivableCommon):
             handoff = self.env["receivable.handoff"].create(
                 {"partner_id": self.debtor.id, "lawyer_id": lawyer.id, "date": date(2026, 5, 20)}
             )
-        self.assertTrue(self.debtor.receivable_excluded)
+        self.assertEqual(self.debtor.receivable_hold_ids.owner_ref, handoff)
         archive = zipfile.ZipFile(io.BytesIO(handoff.dossier_zip_id.raw))
         names = archive.namelist()
         for expected in ("reminders.csv", "disputes.csv", "promises.csv", "payment_plans.csv"):

@@ -1,3 +1,5 @@
+from . import receivable_dunning_hold
+from . import receivable_hold_mixin
 from . import receivable_category
 from . import receivable_debtor_profile
 from . import receivable_dunning_policy

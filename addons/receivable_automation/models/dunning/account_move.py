@@ -21,9 +21,12 @@ class AccountMove(models.Model):
         copy=False,
         help="Date the customer promised to pay.",
     )
-    receivable_excluded = fields.Boolean("Excluded From Dunning", tracking=True, copy=False)
-    receivable_exclusion_reason = fields.Char("Exclusion Reason", tracking=True, copy=False)
-    receivable_excluded_until = fields.Date("Excluded Until", tracking=True, copy=False)
+    receivable_hold_ids = fields.Many2many(
+        "receivable.dunning.hold",
+        string="Dunning Holds",
+        compute="_compute_receivable_hold_ids",
+        help="Active holds on this invoice or on its whole debtor.",
+    )
     receivable_action_line_ids = fields.One2many(
         "receivable.dunning.action.line", "move_id", "Reminders"
     )
@@ -50,13 +53,22 @@ class AccountMove(models.Model):
                     )
                 )
 
-    @api.constrains("receivable_excluded", "receivable_exclusion_reason")
-    def _check_receivable_exclusion_reason(self):
+    def _compute_receivable_hold_ids(self):
+        holds = self.env["receivable.dunning.hold"].search(
+            [
+                ("state", "=", "active"),
+                ("partner_id", "in", self.commercial_partner_id.ids),
+                "|",
+                ("move_id", "=", False),
+                ("move_id", "in", self.ids),
+            ]
+        )
         for move in self:
-            if move.receivable_excluded and not move.receivable_exclusion_reason:
-                raise ValidationError(
-                    _("Say why invoice %s is excluded from dunning.", move.display_name)
-                )
+            move.receivable_hold_ids = holds.filtered(
+                lambda hold, move=move: hold.partner_id == move.commercial_partner_id
+                and hold.company_id == move.company_id
+                and (not hold.move_id or hold.move_id == move)
+            )
 
     @api.model_create_multi
     def create(self, vals_list):
@@ -130,6 +142,22 @@ class AccountMove(models.Model):
             )
         )
         missing.invalidate_recordset(["access_token"])
+
+    def action_receivable_hold(self):
+        """Hold the reminders of this invoice, with a reason and an end date."""
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": _("Hold Reminders"),
+            "res_model": "receivable.dunning.hold",
+            "view_mode": "form",
+            "target": "new",
+            "context": {
+                "default_partner_id": self.commercial_partner_id.id,
+                "default_move_id": self.id,
+                "default_company_id": self.company_id.id,
+            },
+        }
 
     def action_receivable_categorize(self):
         return {

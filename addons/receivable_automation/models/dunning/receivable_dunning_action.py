@@ -107,6 +107,11 @@ class ReceivableDunningAction(models.Model):
             )
         )
 
+    @api.model
+    def _get_open_states(self):
+        """States of a reminder that still holds its items: no new reminder for them."""
+        return list(OPEN_STATES)
+
     @api.depends("partner_id", "level_id", "date")
     def _compute_name(self):
         for action in self:
@@ -114,7 +119,7 @@ class ReceivableDunningAction(models.Model):
 
     @api.depends(
         "line_ids.amount_residual_company",
-        "line_ids.amount_disputed",
+        "line_ids.amount_disputed_company",
         "line_ids.days_late",
         "line_ids.interest_amount",
         "line_ids.indemnity_amount",
@@ -122,7 +127,7 @@ class ReceivableDunningAction(models.Model):
     def _compute_amounts(self):
         for action in self:
             action.amount_residual = sum(action.line_ids.mapped("amount_residual_company"))
-            action.amount_disputed = sum(action.line_ids.mapped("amount_disputed"))
+            action.amount_disputed = sum(action.line_ids.mapped("amount_disputed_company"))
             action.amount_fees = sum(action.line_ids.mapped("interest_amount")) + sum(
                 action.line_ids.mapped("indemnity_amount")
             )

@@ -32,6 +32,9 @@ class ReceivableDunningActionLine(models.Model):
     amount_disputed = fields.Monetary(
         "Disputed", currency_field="currency_id", help="Under dispute, so not reminded."
     )
+    amount_disputed_company = fields.Monetary(
+        "Disputed (Company Currency)", currency_field="company_currency_id"
+    )
     interest_amount = fields.Monetary(
         "Late Interest", currency_field="company_currency_id", help="Accrued up to the date."
     )

@@ -8,9 +8,6 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
 
-from ..followup.receivable_dispute import OPEN_DISPUTE_STATES
-from .receivable_dunning_action import OPEN_STATES
-
 _logger = logging.getLogger(__name__)
 
 
@@ -150,7 +147,7 @@ class ReceivableDunningRun(models.Model):
     def _plan_actions(self):
         """[(debtor id, level, items)]: one reminder per debtor and level, grouping that
         debtor's items due at that level on the run's date."""
-        items = self._deduct_disputed_amounts(self._get_due_items())
+        items = self._deduct_held_amounts(self._get_due_items())
         levels = self._get_levels_by_debtor({item["debtor_id"] for item in items})
         level_days = self._get_level_days({item["level_id"] for item in items} - {None})
         already_planned = self._get_planned_keys()
@@ -172,24 +169,26 @@ class ReceivableDunningRun(models.Model):
             >= 0
         ]
 
-    def _deduct_disputed_amounts(self, items):
-        """Only the undisputed part of an invoice is reminded while a dispute is open: the
-        disputed amount is taken from the invoice's items, earliest due first. An invoice in a
-        dispute category without an open dispute is not reminded at all."""
-        left_disputed = {}
+    def _deduct_held_amounts(self, items):
+        """Only what is not held is reminded: an amount held on an invoice (a dispute) is taken
+        from the invoice's items, earliest due first, in the invoice's currency. An invoice in
+        the dispute category without an amount held is not reminded at all."""
+        left_held = {}
         remindable = []
         for item in items:
-            if item["category_effect"] == "dispute" and not item["disputed_amount"]:
+            if item["category_effect"] == "dispute" and not item["held_amount"]:
                 continue
-            disputed = left_disputed.setdefault(item["move_id"], item["disputed_amount"])
+            held = left_held.setdefault(item["move_id"], item["held_amount"])
             residual = item["amount_residual_currency"]
-            taken = min(disputed, residual)
-            left_disputed[item["move_id"]] = disputed - taken
+            taken = min(held, residual)
+            left_held[item["move_id"]] = held - taken
+            # company-currency amounts follow the item's own rate
+            rate = item["amount_residual"] / residual if residual else 1.0
             item["amount_disputed"] = taken
+            item["amount_disputed_company"] = self.company_id.currency_id.round(taken * rate)
             if taken:
-                ratio = (residual - taken) / residual
                 item["amount_residual_currency"] = residual - taken
-                item["amount_residual"] = item["amount_residual"] * ratio
+                item["amount_residual"] = item["amount_residual"] - item["amount_disputed_company"]
             if item["amount_residual_currency"] > 0:
                 remindable.append(item)
         return remindable
@@ -297,6 +296,7 @@ class ReceivableDunningRun(models.Model):
             "amount_residual": item["amount_residual_currency"],
             "amount_residual_company": item["amount_residual"],
             "amount_disputed": item["amount_disputed"],
+            "amount_disputed_company": item["amount_disputed_company"],
             "interest_amount": item.get("interest_amount", 0.0),
             "indemnity_amount": item.get("indemnity_amount", 0.0),
             "date_maturity": item["date_maturity"],
@@ -346,57 +346,96 @@ class ReceivableDunningRun(models.Model):
         )
         if min_days is None:
             return []
-        query = SQL(
+        cutoff = fields.Date.subtract(self.date, days=min_days)
+        self.env.cr.execute(
+            SQL(
+                "SELECT %s FROM %s WHERE %s ORDER BY debtor.id, aml.date_maturity, aml.id",
+                self._due_items_select(),
+                self._due_items_from(),
+                self._due_items_where(cutoff),
+            )
+        )
+        return self.env.cr.dictfetchall()
+
+    # The due-items query in parts that other add-ons extend (like account.invoice.report).
+
+    def _due_items_select(self):
+        return SQL(
             """
-            SELECT aml.id, aml.move_id, debtor.id AS debtor_id, aml.currency_id,
-                   aml.amount_currency, aml.amount_residual, aml.amount_residual_currency,
-                   aml.date_maturity, aml.receivable_level_id AS level_id,
-                   aml.receivable_last_reminder_date AS last_reminder_date,
-                   category.dunning_effect AS category_effect,
-                   COALESCE(disputed.amount, 0) AS disputed_amount
-              FROM account_move_line aml
-              JOIN account_account account ON account.id = aml.account_id
-              JOIN account_move move ON move.id = aml.move_id
-              JOIN res_partner partner ON partner.id = aml.partner_id
-              JOIN res_partner debtor ON debtor.id = partner.commercial_partner_id
-         LEFT JOIN receivable_category category ON category.id = move.receivable_category_id
-         LEFT JOIN (
-                   SELECT dispute_line.move_id, SUM(dispute_line.amount) AS amount
-                     FROM receivable_dispute_line dispute_line
-                     JOIN receivable_dispute dispute ON dispute.id = dispute_line.dispute_id
-                    WHERE dispute.state IN %(open_dispute_states)s
-                 GROUP BY dispute_line.move_id
-                   ) disputed ON disputed.move_id = aml.move_id
-             WHERE aml.company_id = %(company_id)s
-               AND aml.parent_state = 'posted'
-               AND account.account_type = 'asset_receivable'
-               AND NOT aml.reconciled
-               AND aml.amount_residual > 0
-               AND aml.date_maturity <= %(cutoff)s
-               AND NOT (debtor.receivable_excluded IS TRUE
-                        AND COALESCE(debtor.receivable_excluded_until >= %(date)s, TRUE))
-               AND NOT (move.receivable_excluded IS TRUE
-                        AND COALESCE(move.receivable_excluded_until >= %(date)s, TRUE))
-               AND (category.id IS NULL
-                    OR category.dunning_effect IN ('chase', 'dispute')
-                    OR (category.dunning_effect = 'pause_until_date'
-                        AND move.receivable_promise_date < %(date)s))
-               AND NOT EXISTS (
-                   SELECT 1
-                     FROM receivable_dunning_action_line action_line
-                     JOIN receivable_dunning_action action ON action.id = action_line.action_id
-                    WHERE action_line.move_line_id = aml.id
-                      AND action.state IN %(open_states)s)
-          ORDER BY debtor.id, aml.date_maturity, aml.id
+            aml.id, aml.move_id, debtor.id AS debtor_id, aml.currency_id,
+            aml.amount_currency, aml.amount_residual, aml.amount_residual_currency,
+            aml.date_maturity, aml.receivable_level_id AS level_id,
+            aml.receivable_last_reminder_date AS last_reminder_date,
+            category.dunning_effect AS category_effect,
+            COALESCE(held.amount, 0) AS held_amount
+            """
+        )
+
+    def _due_items_from(self):
+        return SQL(
+            """
+            account_move_line aml
+            JOIN account_account account ON account.id = aml.account_id
+            JOIN account_move move ON move.id = aml.move_id
+            JOIN res_partner partner ON partner.id = aml.partner_id
+            JOIN res_partner debtor ON debtor.id = partner.commercial_partner_id
+       LEFT JOIN receivable_category category ON category.id = move.receivable_category_id
+       LEFT JOIN (
+                 SELECT hold.move_id, SUM(hold.amount) AS amount
+                   FROM receivable_dunning_hold hold
+                  WHERE %(in_effect)s AND hold.amount IS NOT NULL
+               GROUP BY hold.move_id
+                 ) held ON held.move_id = aml.move_id
+            """,
+            in_effect=self._hold_in_effect_sql(),
+        )
+
+    def _due_items_where(self, cutoff):
+        return SQL(
+            """
+            aml.company_id = %(company_id)s
+            AND aml.parent_state = 'posted'
+            AND account.account_type = 'asset_receivable'
+            AND NOT aml.reconciled
+            AND aml.amount_residual > 0
+            AND aml.date_maturity <= %(cutoff)s
+            AND (category.id IS NULL
+                 OR category.dunning_effect IN ('chase', 'dispute')
+                 OR (category.dunning_effect = 'pause_until_date'
+                     AND move.receivable_promise_date < %(date)s))
+            AND NOT EXISTS (
+                SELECT 1
+                  FROM receivable_dunning_hold hold
+                 WHERE %(in_effect)s
+                   AND hold.amount IS NULL
+                   AND hold.partner_id = debtor.id
+                   AND (hold.move_id IS NULL OR hold.move_id = aml.move_id))
+            AND NOT EXISTS (
+                SELECT 1
+                  FROM receivable_dunning_action_line action_line
+                  JOIN receivable_dunning_action action ON action.id = action_line.action_id
+                 WHERE action_line.move_line_id = aml.id
+                   AND action.state IN %(open_states)s)
             """,
             company_id=self.company_id.id,
             date=self.date,
-            cutoff=fields.Date.subtract(self.date, days=min_days),
-            open_states=OPEN_STATES,
-            open_dispute_states=OPEN_DISPUTE_STATES,
+            cutoff=cutoff,
+            in_effect=self._hold_in_effect_sql(),
+            open_states=tuple(self.env["receivable.dunning.action"]._get_open_states()),
         )
-        self.env.cr.execute(query)
-        return self.env.cr.dictfetchall()
+
+    def _hold_in_effect_sql(self):
+        """Holds (aliased ``hold``) of the run's company in effect on the run's date."""
+        return SQL(
+            """
+            hold.state = 'active'
+            AND hold.company_id = %(company_id)s
+            AND (hold.date_from IS NULL OR hold.date_from <= %(date)s)
+            AND (hold.date_until IS NULL OR hold.date_until >= %(date)s)
+            """,
+            company_id=self.company_id.id,
+            date=self.date,
+        )
 
     def _get_levels_by_debtor(self, debtor_ids):
         """{debtor id: (extra days, levels in order)} for debtors that have a policy."""

@@ -1,5 +1,4 @@
 from odoo import _, api, fields, models
-from odoo.exceptions import ValidationError
 
 
 class ResPartner(models.Model):
@@ -41,9 +40,13 @@ class ResPartner(models.Model):
         help="Receives the reminders of its company. Without one, the invoicing contacts "
         "receive them, else the company itself.",
     )
-    receivable_excluded = fields.Boolean("Excluded From Dunning", tracking=True)
-    receivable_exclusion_reason = fields.Char("Exclusion Reason", tracking=True)
-    receivable_excluded_until = fields.Date("Excluded Until", tracking=True)
+    receivable_hold_ids = fields.One2many(
+        "receivable.dunning.hold",
+        "partner_id",
+        "Dunning Holds",
+        domain=[("state", "=", "active")],
+        help="Why reminders to this debtor, or some of its invoices, are held.",
+    )
     receivable_action_ids = fields.One2many("receivable.dunning.action", "partner_id", "Reminders")
     receivable_open_line_ids = fields.Many2many(
         "account.move.line", string="Open Items", compute="_compute_receivable_level"
@@ -64,14 +67,6 @@ class ResPartner(models.Model):
     receivable_overdue_amount = fields.Monetary(
         "Overdue", compute="_compute_receivable_level", currency_field="currency_id"
     )
-
-    @api.constrains("receivable_excluded", "receivable_exclusion_reason")
-    def _check_exclusion_reason(self):
-        for partner in self:
-            if partner.receivable_excluded and not partner.receivable_exclusion_reason:
-                raise ValidationError(
-                    _("Say why %s is excluded from dunning.", partner.display_name)
-                )
 
     @api.depends_context("company")
     @api.depends("receivable_policy_id", "receivable_profile_id.policy_id")
@@ -167,12 +162,6 @@ class ResPartner(models.Model):
             contacts = self.child_ids.filtered(lambda child: child.type == "invoice")
         return contacts or self
 
-    def _is_excluded_from_dunning(self, date):
-        self.ensure_one()
-        return self.receivable_excluded and (
-            not self.receivable_excluded_until or self.receivable_excluded_until >= date
-        )
-
     def action_open_receivable_file(self):
         """The collector's client file of this debtor."""
         self.ensure_one()
@@ -188,6 +177,18 @@ class ResPartner(models.Model):
                     "form",
                 )
             ],
+        }
+
+    def action_receivable_hold(self):
+        """Hold the reminders to this debtor, with a reason and an end date."""
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": _("Hold Reminders"),
+            "res_model": "receivable.dunning.hold",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_partner_id": self.commercial_partner_id.id},
         }
 
     def action_open_receivable_actions(self):

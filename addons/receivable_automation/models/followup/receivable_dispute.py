@@ -10,7 +10,7 @@ class ReceivableDispute(models.Model):
 
     _name = "receivable.dispute"
     _description = "Dispute"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "receivable.hold.mixin"]
     _order = "deadline, id desc"
     _check_company_auto = True
 
@@ -90,6 +90,7 @@ class ReceivableDispute(models.Model):
             if vals.get("name", _("New")) == _("New"):
                 vals["name"] = self.env["ir.sequence"].next_by_code("receivable.dispute")
         disputes = super().create(vals_list)
+        disputes._hold_place()
         disputes._mark_invoices_disputed()
         disputes._schedule_owner_activity()
         return disputes
@@ -158,8 +159,24 @@ class ReceivableDispute(models.Model):
                 line.previous_category_id = line.move_id.receivable_category_id
         self.line_ids.move_id.receivable_category_id = dispute_category
 
+    def _prepare_hold_values(self):
+        """Only the disputed amount of each invoice is held; the rest is still reminded."""
+        self.ensure_one()
+        if self.state not in OPEN_DISPUTE_STATES:
+            return []
+        return [
+            {
+                "company_id": self.company_id.id,
+                "partner_id": self.partner_id.id,
+                "move_id": line.move_id.id,
+                "amount": line.amount,
+            }
+            for line in self.line_ids
+        ]
+
     def _release_invoices(self):
         """Reminders resume on what is still due, unless another dispute still holds it."""
+        self._hold_release()
         still_disputed = (
             self.env["receivable.dispute.line"]
             .search(

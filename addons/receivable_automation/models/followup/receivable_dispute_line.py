@@ -30,6 +30,18 @@ class ReceivableDisputeLine(models.Model):
     )
     previous_category_id = fields.Many2one("receivable.category", readonly=True)
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        lines = super().create(vals_list)
+        lines.dispute_id.filtered("receivable_hold_ids")._hold_refresh()
+        return lines
+
+    def write(self, vals):
+        result = super().write(vals)
+        if {"amount", "move_id"} & set(vals):
+            self.dispute_id._hold_refresh()
+        return result
+
     @api.depends("move_id")
     def _compute_amount(self):
         for line in self:

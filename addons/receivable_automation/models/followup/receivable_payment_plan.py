@@ -17,7 +17,7 @@ class ReceivablePaymentPlan(models.Model):
 
     _name = "receivable.payment.plan"
     _description = "Payment Plan"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "receivable.hold.mixin"]
     _order = "id desc"
     _check_company_auto = True
 
@@ -217,13 +217,7 @@ class ReceivablePaymentPlan(models.Model):
                     "residual_at_activation": sum(plan_moves.mapped("amount_residual_signed")),
                 }
             )
-            plan_moves.write(
-                {
-                    "receivable_excluded": True,
-                    "receivable_exclusion_reason": plan._get_exclusion_reason(),
-                    "receivable_excluded_until": False,
-                }
-            )
+            plan._hold_place()
             plan.instalment_ids.write({"amount_paid": 0.0, "state": "pending"})
         return True
 
@@ -285,9 +279,17 @@ class ReceivablePaymentPlan(models.Model):
     def _get_plan_moves(self):
         return self.move_ids | self.fee_move_id
 
-    def _get_exclusion_reason(self):
+    def _prepare_hold_values(self):
+        """The plan's invoices (and its fees invoice) leave dunning while it runs."""
         self.ensure_one()
-        return _("Payment plan %s", self.name)
+        return [
+            {
+                "company_id": self.company_id.id,
+                "partner_id": move.commercial_partner_id.id,
+                "move_id": move.id,
+            }
+            for move in self._get_plan_moves()
+        ]
 
     def _check_state(self, states):
         for plan in self:
@@ -495,18 +497,8 @@ class ReceivablePaymentPlan(models.Model):
         )
 
     def _release_invoices(self):
-        """The plan's invoices go back to dunning (unless excluded for another reason)."""
-        for plan in self:
-            reason = plan._get_exclusion_reason()
-            plan._get_plan_moves().filtered(
-                lambda move, reason=reason: move.receivable_exclusion_reason == reason
-            ).write(
-                {
-                    "receivable_excluded": False,
-                    "receivable_exclusion_reason": False,
-                    "receivable_excluded_until": False,
-                }
-            )
+        """The plan's invoices go back to dunning, unless something else still holds them."""
+        self._hold_release()
 
     def _accelerate(self):
         """Next level without waiting for the gap between levels: the plan was the delay."""

@@ -10,7 +10,7 @@ class ReceivablePromise(models.Model):
 
     _name = "receivable.promise"
     _description = "Promise to Pay"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "receivable.hold.mixin"]
     _order = "date desc, id desc"
     _check_company_auto = True
 
@@ -136,7 +136,21 @@ class ReceivablePromise(models.Model):
             ]
         )
 
+    def _prepare_hold_values(self):
+        """The promised invoices wait until the promised date, plus the grace days."""
+        self.ensure_one()
+        return [
+            {
+                "company_id": self.company_id.id,
+                "partner_id": self.partner_id.id,
+                "move_id": move.id,
+                "date_until": self._get_deadline(),
+            }
+            for move in self.move_ids
+        ]
+
     def _pause_invoices(self):
+        self._hold_place()
         promised = self.env.ref("receivable_automation.category_pdp")
         for promise in self:
             promise.move_ids.write(
@@ -166,6 +180,7 @@ class ReceivablePromise(models.Model):
         self._resume_invoices()
 
     def _resume_invoices(self):
+        self._hold_release()
         contacted = self.env["receivable.category"]._get_contacted_category(self.company_id)
         promised = self.env.ref("receivable_automation.category_pdp")
         moves = self.move_ids.filtered(lambda move: move.receivable_category_id == promised)

@@ -30,7 +30,7 @@ class ReceivableHandoff(models.Model):
 
     _name = "receivable.handoff"
     _description = "Hand-off to a Lawyer or Collection Agency"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "receivable.hold.mixin"]
     _order = "date desc, id desc"
     _check_company_auto = True
 
@@ -111,9 +111,6 @@ class ReceivableHandoff(models.Model):
     )
     amount_remaining = fields.Monetary(
         "Still Due", compute="_compute_amount_remaining", store=True, currency_field="currency_id"
-    )
-    exclusion_reason = fields.Char(
-        readonly=True, help="The exclusion reason this hand-off wrote on the debtor."
     )
     dossier_zip_id = fields.Many2one("ir.attachment", "Dossier (ZIP)", readonly=True, copy=False)
     dossier_zip = fields.Binary(related="dossier_zip_id.datas", string="Dossier")
@@ -347,22 +344,15 @@ class ReceivableHandoff(models.Model):
             interest, indemnity = handoff._get_handoff_fees()
             handoff.write({"interest_amount": interest, "indemnity_amount": indemnity})
 
+    def _prepare_hold_values(self):
+        """The whole debtor leaves dunning while the lawyer or agency has the file."""
+        self.ensure_one()
+        return [{"company_id": self.company_id.id, "partner_id": self.partner_id.id}]
+
     def _stop_dunning(self):
-        """Exclude the debtors from dunning and cancel their reminders still to send."""
+        """Hold the debtors' reminders and cancel those still to send."""
+        self._hold_place()
         for handoff in self:
-            reason = _(
-                "Handed over to %(lawyer)s (%(name)s)",
-                lawyer=handoff.lawyer_id.name,
-                name=handoff.name,
-            )
-            handoff.exclusion_reason = reason
-            handoff.partner_id.write(
-                {
-                    "receivable_excluded": True,
-                    "receivable_exclusion_reason": reason,
-                    "receivable_excluded_until": False,
-                }
-            )
             handoff.partner_id.message_post(
                 body=Markup(_("File handed over to %(lawyer)s: %(link)s"))
                 % {"lawyer": handoff.lawyer_id.name, "link": handoff._get_html_link()}
@@ -378,21 +368,8 @@ class ReceivableHandoff(models.Model):
         to_cancel.write({"state": "cancelled"})
 
     def _resume_dunning(self):
-        """Lift the exclusion from dunning if it is still the one this hand-off set."""
-        for handoff in self:
-            debtor = handoff.partner_id
-            if (
-                debtor.receivable_excluded
-                and handoff.exclusion_reason
-                and debtor.receivable_exclusion_reason == handoff.exclusion_reason
-            ):
-                debtor.write(
-                    {
-                        "receivable_excluded": False,
-                        "receivable_exclusion_reason": False,
-                        "receivable_excluded_until": False,
-                    }
-                )
+        """Release this hand-off's hold; holds of other records stay."""
+        self._hold_release()
 
     # ------------------------------------------------------------------------------------------
     # Dossier
