@@ -10,10 +10,25 @@ class EsignSendWizard(models.TransientModel):
 
     @api.model
     def _selection_models(self):
-        reports = self.env["ir.actions.report"].search([("report_type", "=", "qweb-pdf")])
-        model_names = set(reports.mapped("model"))
-        models_ = self.env["ir.model"].search([("model", "in", list(model_names))])
-        return [(model.model, model.name) for model in models_]
+        """Models that have a PDF report and whose records the user can read."""
+        model_names = [
+            name
+            for name in set(self._get_pdf_reports_sudo().mapped("model"))
+            if name in self.env and self.env[name].has_access("read")
+        ]
+        # sudo: model names are configuration, read by administrators only; only the models
+        # the user can read are listed
+        models_sudo = self.env["ir.model"].sudo().search([("model", "in", model_names)])
+        return [(model.model, model.name) for model in models_sudo]
+
+    @api.model
+    def _get_pdf_reports_sudo(self, model_name=None):
+        domain = [("report_type", "=", "qweb-pdf")]
+        if model_name:
+            domain.append(("model", "=", model_name))
+        # sudo: report definitions are readable by administrators only; the report still
+        # renders with the rights of the user
+        return self.env["ir.actions.report"].sudo().search(domain)
 
     record_ref = fields.Reference(selection="_selection_models", string="Record", required=True)
     res_model = fields.Char(compute="_compute_res_model")
@@ -50,10 +65,8 @@ class EsignSendWizard(models.TransientModel):
     @api.depends("record_ref")
     def _compute_report_id(self):
         for wizard in self:
-            wizard.report_id = self.env["ir.actions.report"].search(
-                [("model", "=", wizard.res_model), ("report_type", "=", "qweb-pdf")],
-                limit=1,
-            )
+            reports_sudo = self._get_pdf_reports_sudo(wizard.res_model or "-")
+            wizard.report_id = reports_sudo[:1].id
 
     @api.depends("record_ref")
     def _compute_subject(self):
