@@ -10,7 +10,7 @@ from odoo.tools import format_datetime
 from ..tools import (
     build_certificate_pdf,
     build_signed_pdf,
-    extract_request_uuid,
+    extract_request_uuids,
     mask_email,
     mask_phone,
     sha256_hex,
@@ -225,7 +225,9 @@ class EsignRequest(models.Model):
             "params": {
                 "title": _("Evidence check"),
                 "message": result["message"],
-                "type": "success" if result["status"] == "intact" else "danger",
+                "type": {"intact": "success", "unverifiable": "warning"}.get(
+                    result["status"], "danger"
+                ),
                 "sticky": result["status"] != "intact",
             },
         }
@@ -451,22 +453,31 @@ class EsignRequest(models.Model):
     def _verify_integrity(self, pdf_bytes=None):
         """Check the evidence of this request and, if given, that ``pdf_bytes`` is its document.
 
-        :return: dict with ``status`` (``intact`` or ``altered``) and a ``message``
+        The fingerprint of the signed document is taken from the sealed "completed" entry, not
+        from a field a database administrator could change.
+
+        :return: dict with ``status`` (``intact``, ``altered`` or ``unverifiable``) and a
+            ``message``
         """
         self.ensure_one()
         # sudo: the check reads the whole chain, whoever asks (the result holds no personal data)
-        logs_sudo = self.sudo().log_ids
-        broken = logs_sudo._check_chain()
+        request_sudo = self.sudo()
+        logs_sudo = request_sudo.log_ids
+        chain = logs_sudo._verify_chain()
         head = logs_sudo.sorted(lambda e: (e.sequence, e.id))[-1:].entry_hash
-        if broken or (head or False) != (self.sudo().log_head_hash or False):
+        completed = logs_sudo.filtered(lambda e: e.event == "completed")[-1:]
+        altered = chain["status"] == "altered" or (head or False) != (
+            request_sudo.log_head_hash or False
+        )
+        if request_sudo.state == "completed":
+            altered = altered or completed.data_hash != request_sudo.signed_sha256
+        if altered:
             return {
                 "status": "altered",
                 "message": _("The evidence log of %s has been altered.", self.name),
             }
         if pdf_bytes is not None:
-            digest = sha256_hex(pdf_bytes)
-            # sudo: the public verification page compares an uploaded PDF with the evidence
-            if self.state != "completed" or digest != self.sudo().signed_sha256:
+            if request_sudo.state != "completed" or sha256_hex(pdf_bytes) != completed.data_hash:
                 return {
                     "status": "altered",
                     "message": _(
@@ -474,6 +485,21 @@ class EsignRequest(models.Model):
                         self.name,
                     ),
                 }
+        if chain["status"] == "unverifiable":
+            if chain["reason"] == "legacy":
+                message = _(
+                    "The evidence of %s was recorded before this server sealed evidence with "
+                    "a key: its chain is consistent, but it cannot prove that it was not "
+                    "rewritten.",
+                    self.name,
+                )
+            else:
+                message = _(
+                    "The evidence of %s was sealed with another evidence key than this "
+                    "server's: restore the evidence key of this database to verify it.",
+                    self.name,
+                )
+            return {"status": "unverifiable", "message": message}
         return {
             "status": "intact",
             "message": _("The document and the evidence of %s are intact.", self.name),
@@ -485,8 +511,8 @@ class EsignRequest(models.Model):
         digest = sha256_hex(pdf_bytes)
         request = self.search([("signed_sha256", "=", digest)], limit=1)
         if not request:
-            key = extract_request_uuid(pdf_bytes)
-            request = key and self.search([("uuid", "=", key)], limit=1)
+            keys = extract_request_uuids(pdf_bytes)
+            request = keys and self.search([("uuid", "in", keys)], limit=1)
         return request or self.browse()
 
     @api.model

@@ -1,6 +1,4 @@
 import base64
-import hashlib
-import hmac
 import io
 import logging
 import secrets
@@ -13,7 +11,7 @@ from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import config, consteq, email_normalize
 
-from ..tools import mask_phone, normalize_mobile
+from ..tools import keyed_hash, mask_email, mask_phone, normalize_mobile
 
 _logger = logging.getLogger(__name__)
 
@@ -280,7 +278,9 @@ class EsignSigner(models.Model):
         self.ensure_one()
         # sudo: reading the secret token to compare it
         expected = self.sudo().access_token
-        if not expected or not token or not consteq(expected, token):
+        if not expected or not isinstance(token, str) or not token.isascii():
+            return False
+        if not consteq(expected, token):
             return False
         return bool(self.access_token_expiry and self.access_token_expiry > fields.Datetime.now())
 
@@ -298,10 +298,37 @@ class EsignSigner(models.Model):
                     "last_notification_date": fields.Datetime.now(),
                 }
             )
+            # the link is personal: the e-mail is attached to no record (no chatter shows it),
+            # authored by the company (readable by administrators only) and deleted
+            # once sent; the request's chatter gets a note without the link
             template.with_context(
                 esign_sign_url=signer._get_sign_url(), esign_reminder=reminder
-            ).send_mail(signer.id, email_layout_xmlid="mail.mail_notification_light")
+            ).send_mail(
+                signer.id,
+                email_layout_xmlid="mail.mail_notification_light",
+                email_values={
+                    "model": False,
+                    "res_id": False,
+                    "auto_delete": True,
+                    "author_id": signer.request_id.company_id.partner_id.id,
+                },
+            )
             signer.request_id._log("reminded" if reminder else "invited", signer=signer)
+            signer.request_id._message_log(body=signer._get_invitation_note(reminder))
+
+    def _get_invitation_note(self, reminder=False):
+        self.ensure_one()
+        if reminder:
+            return _(
+                "Reminder sent to %(name)s (%(email)s).",
+                name=self.name,
+                email=mask_email(self.email),
+            )
+        return _(
+            "Invitation sent to %(name)s (%(email)s).",
+            name=self.name,
+            email=mask_email(self.email),
+        )
 
     def _on_replaced(self):
         """The sender changed the person, e-mail or mobile: old link dies, new one is sent."""
@@ -328,10 +355,18 @@ class EsignSigner(models.Model):
         return f"{secrets.randbelow(10**6):06d}"
 
     def _hash_code(self, code, salt):
-        # sudo: the database secret keys the code hash; nobody but the server reads it
-        secret = self.env["ir.config_parameter"].sudo().get_param("database.secret")
-        message = f"{self.id}:{salt}:{code}".encode()
-        return hmac.new(secret.encode(), message, hashlib.sha256).hexdigest()
+        """Keyed by the evidence key, outside the database: the stored hash and salt do not
+        let a database administrator find the code."""
+        key = self.env["esign.log"]._get_evidence_key()
+        return keyed_hash(key, f"esign code:{self.id}:{salt}:{code}".encode())
+
+    def _log_page_view(self, http=None):
+        """Log that the signer opened the signing page, while there is something to sign; at
+        most once an hour and 20 times (whoever holds the link can reload the page)."""
+        self.ensure_one()
+        if self.state != "sent" or self.request_id.state != "sent":
+            return self.env["esign.log"]
+        return self.env["esign.log"]._append_throttled(self.request_id, "opened", self, http=http)
 
     def _get_signing_error(self):
         """Why this signer cannot sign now, or ``False``."""
@@ -362,12 +397,13 @@ class EsignSigner(models.Model):
         now = fields.Datetime.now()
         max_sends = self._get_param("code_max_sends", 5)
         delay = self._get_param("code_resend_delay_seconds", 60)
+        log = self.env["esign.log"]
         if self.code_send_count >= max_sends:
-            request._log("code_refused", signer=self, description="limit", http=http)
+            log._append_throttled(request, "code_refused", self, description="limit", http=http)
             return _("Too many codes were sent. Ask the sender for a new invitation.")
         if self.code_last_sent and self.code_last_sent > now - timedelta(seconds=delay):
             wait = int((self.code_last_sent + timedelta(seconds=delay) - now).total_seconds()) + 1
-            request._log("code_refused", signer=self, description="too soon", http=http)
+            log._append_throttled(request, "code_refused", self, description="too soon", http=http)
             return _("Please wait %s seconds before asking for a new code.", wait)
         code = self._generate_code()
         salt = secrets.token_hex(16)
@@ -443,16 +479,19 @@ class EsignSigner(models.Model):
                     "number": self.mobile,
                     "partner_id": self.partner_id.id,
                     "body": self._prepare_sms_body(code),
+                    "to_delete": True,
                 }
             )
         )
         try:
             sms_sudo._send(unlink_failed=True, unlink_sent=True, raise_exception=True)
+            result = sms_sudo.state, sms_sudo.failure_type or False
         except Exception as error:
             _logger.warning("esign: SMS to signer %s failed: %s", self.id, error)
-            sms_sudo.write({"state": "error", "failure_type": "sms_server", "to_delete": True})
-            return "error", str(error)[:200] or "sms_server"
-        return sms_sudo.state, sms_sudo.failure_type or False
+            result = "error", str(error)[:200] or "sms_server"
+        # the body holds the live code: nothing keeps it once handed to the gateway
+        sms_sudo.unlink()
+        return result
 
     def _sign(self, code, signature_png, signature_type="draw", http=None):
         """Check ``code`` and sign. Return an error message, or ``False`` when signed."""

@@ -15,10 +15,23 @@ UUID_MARKER = "ESIGNREQUEST"
 UUID_RE = re.compile(rb"ESIGNREQUEST([0-9a-f]{32})")
 
 
+def extract_request_uuids(pdf_bytes):
+    """Every signature request key written in a PDF, even a damaged one (plain byte search).
+
+    The signed PDF holds the marker twice: one changed byte spoils one copy, not both.
+    """
+    keys = []
+    for match in UUID_RE.finditer(pdf_bytes or b""):
+        key = match.group(1).decode()
+        if key not in keys:
+            keys.append(key)
+    return keys
+
+
 def extract_request_uuid(pdf_bytes):
-    """Find the signature request marker in a PDF, even a damaged one (plain byte search)."""
-    match = UUID_RE.search(pdf_bytes or b"")
-    return match.group(1).decode() if match else False
+    """The first signature request key found in a PDF, or ``False``."""
+    keys = extract_request_uuids(pdf_bytes)
+    return keys[0] if keys else False
 
 
 def _stamp_overlay(width, height, stamps):
@@ -63,7 +76,8 @@ def build_signed_pdf(original, stamps, certificate, request_uuid):
         ``y``, ``width``, ``height`` (fractions of the page, from the top left), ``image``
         (PNG bytes) and ``lines`` (texts under the image)
     :param bytes certificate: PDF pages to append
-    :param str request_uuid: written in the metadata, to find the request back
+    :param str request_uuid: written twice in the metadata, to find the request back even
+        when one copy is damaged
     """
     reader = PdfReader(io.BytesIO(original))
     writer = PdfWriter()
@@ -86,6 +100,7 @@ def build_signed_pdf(original, stamps, certificate, request_uuid):
         {
             "/Producer": "Odoo esign",
             "/EsignRequest": f"{UUID_MARKER}{request_uuid}",
+            "/EsignRequestCopy": f"{UUID_MARKER}{request_uuid}",
         }
     )
     buffer = io.BytesIO()
