@@ -1,11 +1,26 @@
 import base64
 
-from werkzeug.exceptions import NotFound
+from werkzeug.datastructures import FileStorage
+from werkzeug.exceptions import NotFound, abort
 
 from odoo import _, http
 from odoo.http import request
 
 MAX_UPLOAD = 30 * 1024 * 1024
+MAX_RECORD_ID = 2**31 - 1
+# the signing page shows a personal document: never framed, never cached
+PAGE_HEADERS = {
+    "X-Frame-Options": "DENY",
+    "Content-Security-Policy": "frame-ancestors 'none'",
+    "Cache-Control": "no-store",
+    "Referrer-Policy": "no-referrer",
+    "X-Robots-Tag": "noindex, nofollow",
+}
+# the PDF may be shown in a frame of the signing page itself (browsers without JavaScript)
+PDF_HEADERS = dict(
+    PAGE_HEADERS,
+    **{"X-Frame-Options": "SAMEORIGIN", "Content-Security-Policy": "frame-ancestors 'self'"},
+)
 
 
 class EsignController(http.Controller):
@@ -15,11 +30,30 @@ class EsignController(http.Controller):
 
     def _get_signer_sudo(self, signer_id, token):
         """The signer behind a link, or 404: same answer for any bad id, token or date."""
+        if not 0 < signer_id <= MAX_RECORD_ID:
+            raise NotFound()
         # sudo: signers are public users; access is granted by the secret token only
         signer_sudo = request.env["esign.signer"].sudo().browse(signer_id).exists()
         if not signer_sudo or not signer_sudo._check_token(token):
             raise NotFound()
         return signer_sudo
+
+    def _get_json_signer_sudo(self, signer_id, token, **params):
+        """Same for the JSON routes, which answer a JSON error instead of a page; the
+        parameters must be texts (or missing)."""
+        ir_http = request.env["ir.http"]
+        try:
+            signer_sudo = self._get_signer_sudo(signer_id, token)
+        except NotFound:
+            abort(ir_http._esign_json_error(404, _("This link is no longer valid.")))
+        if any(value is not None and not isinstance(value, str) for value in params.values()):
+            abort(ir_http._esign_json_error(400, _("Invalid request.")))
+        return signer_sudo
+
+    def _set_headers(self, response, headers=None):
+        for name, value in (headers or PAGE_HEADERS).items():
+            response.headers[name] = value
+        return response
 
     def _get_http_values(self):
         return {
@@ -58,12 +92,9 @@ class EsignController(http.Controller):
     )
     def esign_sign_page(self, signer_id, token, **kwargs):
         signer_sudo = self._get_signer_sudo(signer_id, token)
-        signer_sudo.request_id._log("opened", signer=signer_sudo, http=self._get_http_values())
+        signer_sudo._log_page_view(http=self._get_http_values())
         values = self._prepare_sign_page_values(signer_sudo, token)
-        response = request.render("esign.esign_sign_page", values)
-        response.headers["X-Robots-Tag"] = "noindex, nofollow"
-        response.headers["Referrer-Policy"] = "no-referrer"
-        return response
+        return self._set_headers(request.render("esign.esign_sign_page", values))
 
     @http.route(
         "/esign/sign/<int:signer_id>/<string:token>/pdf",
@@ -95,16 +126,15 @@ class EsignController(http.Controller):
         disposition = http.content_disposition(filename)
         if not download:
             disposition = disposition.replace("attachment", "inline", 1)
-        return request.make_response(
+        response = request.make_response(
             pdf,
             headers=[
                 ("Content-Type", "application/pdf"),
                 ("Content-Length", str(len(pdf))),
                 ("Content-Disposition", disposition),
-                ("X-Robots-Tag", "noindex, nofollow"),
-                ("Cache-Control", "no-store"),
             ],
         )
+        return self._set_headers(response, PDF_HEADERS)
 
     @http.route(
         "/esign/sign/<int:signer_id>/<string:token>/send_code",
@@ -113,7 +143,7 @@ class EsignController(http.Controller):
         methods=["POST"],
     )
     def esign_send_code(self, signer_id, token, **kwargs):
-        signer_sudo = self._get_signer_sudo(signer_id, token)
+        signer_sudo = self._get_json_signer_sudo(signer_id, token)
         error = signer_sudo._send_code(http=self._get_http_values())
         result = self._json_result(error)
         if not error:
@@ -127,7 +157,9 @@ class EsignController(http.Controller):
         methods=["POST"],
     )
     def esign_sign(self, signer_id, token, code=None, signature=None, signature_type=None, **kw):
-        signer_sudo = self._get_signer_sudo(signer_id, token)
+        signer_sudo = self._get_json_signer_sudo(
+            signer_id, token, code=code, signature=signature, signature_type=signature_type
+        )
         error = signer_sudo._sign(
             code, signature, signature_type=signature_type, http=self._get_http_values()
         )
@@ -140,7 +172,7 @@ class EsignController(http.Controller):
         methods=["POST"],
     )
     def esign_refuse(self, signer_id, token, reason=None, **kwargs):
-        signer_sudo = self._get_signer_sudo(signer_id, token)
+        signer_sudo = self._get_json_signer_sudo(signer_id, token, reason=reason)
         error = signer_sudo._refuse(reason, http=self._get_http_values())
         return self._json_result(error)
 
@@ -176,7 +208,8 @@ class EsignController(http.Controller):
         sitemap=False,
     )
     def esign_verify_form(self, **kwargs):
-        return request.render("esign.esign_verify_page", self._prepare_verify_values(None))
+        values = self._prepare_verify_values(None)
+        return self._set_headers(request.render("esign.esign_verify_page", values))
 
     @http.route(
         "/esign/verify",
@@ -187,14 +220,15 @@ class EsignController(http.Controller):
         sitemap=False,
     )
     def esign_verify_upload(self, document=None, **kwargs):
-        pdf = document.read(MAX_UPLOAD + 1) if document else b""
+        pdf = document.read(MAX_UPLOAD + 1) if isinstance(document, FileStorage) else b""
         if not pdf or len(pdf) > MAX_UPLOAD:
             result = {
                 "status": "invalid",
                 "message": _("Choose a PDF file (30 MB at most)."),
             }
             values = self._prepare_verify_values(None, result)
-            return request.render("esign.esign_verify_page", values)
+            response = request.render("esign.esign_verify_page", values, status=400)
+            return self._set_headers(response)
         # sudo: anyone may check a document; only the matching request is read
         request_sudo = request.env["esign.request"].sudo()._find_for_verification(pdf)
         if request_sudo:
@@ -205,7 +239,7 @@ class EsignController(http.Controller):
                 "message": _("This file does not match any document signed here."),
             }
         values = self._prepare_verify_values(request_sudo, result, document.filename)
-        return request.render("esign.esign_verify_page", values)
+        return self._set_headers(request.render("esign.esign_verify_page", values))
 
     @http.route(
         "/esign/verify/<string:key>",
@@ -216,14 +250,16 @@ class EsignController(http.Controller):
         sitemap=False,
     )
     def esign_verify_key(self, key, **kwargs):
+        if len(key) != 32 or not key.isascii() or not key.isalnum():
+            raise NotFound()
         # sudo: the verification key comes from the certificate's QR code
         request_sudo = (
             request.env["esign.request"]
             .sudo()
             .search([("uuid", "=", key), ("state", "=", "completed")], limit=1)
         )
-        if not request_sudo or len(key) != 32:
+        if not request_sudo:
             raise NotFound()
         result = request_sudo._verify_integrity()
         values = self._prepare_verify_values(request_sudo, result)
-        return request.render("esign.esign_verify_page", values)
+        return self._set_headers(request.render("esign.esign_verify_page", values))

@@ -2,4 +2,8 @@ from . import test_esign_code
 from . import test_esign_evidence
 from . import test_esign_flow
 from . import test_esign_http
+from . import test_esign_privacy
+from . import test_esign_routes
+from . import test_esign_secret
 from . import test_esign_security
+from . import test_esign_wizard

@@ -1,7 +1,7 @@
 /** @odoo-module **/
 
 import publicWidget from "@web/legacy/js/public/public_widget";
-import { rpc } from "@web/core/network/rpc";
+import { rpc, RPCError } from "@web/core/network/rpc";
 import { loadPDFJSAssets } from "@web/libs/pdfjs";
 import { _t } from "@web/core/l10n/translation";
 
@@ -143,7 +143,11 @@ publicWidget.registry.EsignSignPage = publicWidget.Widget.extend({
     async _post(route, params) {
         try {
             return await rpc(`${this.baseUrl}/${route}`, params);
-        } catch {
+        } catch (error) {
+            // a link no longer valid or a refused request: the server says why
+            if (error instanceof RPCError && error.data?.name?.startsWith("esign.")) {
+                return { ok: false, message: error.message };
+            }
             return { ok: false, message: _t("The server could not be reached. Try again.") };
         }
     },
