@@ -2,14 +2,14 @@
     "name": "Receivables Automation",
     "summary": "Dunning policies and levels, a daily reminder run by e-mail, SMS and letter, "
     "invoice categories and collector views",
-    "version": "18.0.1.0.0",
+    "version": "18.0.1.1.0",
     "category": "Accounting/Accounting",
     "website": "https://github.com/receivables-automation/odoo-receivables",
     "author": "Receivables Automation contributors",
     "license": "LGPL-3",
     "application": True,
     "installable": True,
-    "depends": ["account", "mail", "sms", "portal", "snailmail_account"],
+    "depends": ["account", "mail", "sms", "portal", "snailmail_account", "esign"],
     "external_dependencies": {"python": ["num2words"]},
     "data": [
         "security/receivable_security.xml",

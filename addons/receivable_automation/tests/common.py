@@ -130,7 +130,7 @@ class ReceivableCommon(AccountTestInvoicingCommon, MockEmail, MockSMS):
     # ------------------------------------------------------------------------------------------
 
     @classmethod
-    def _invoice(cls, partner, amount, due=DUE, company=None, post=True):
+    def _invoice(cls, partner, amount, due=DUE, company=None, post=True, currency=None):
         company = company or cls.company
         move = (
             cls.env["account.move"]
@@ -141,6 +141,7 @@ class ReceivableCommon(AccountTestInvoicingCommon, MockEmail, MockSMS):
                     "partner_id": partner.id,
                     "invoice_date": due - timedelta(days=30),
                     "invoice_date_due": due,
+                    **({"currency_id": currency.id} if currency else {}),
                     "invoice_line_ids": [
                         Command.create({"name": "Service", "price_unit": amount, "tax_ids": []})
                     ],
