@@ -1,4 +1,5 @@
 from datetime import date
+from unittest.mock import patch
 
 from odoo.exceptions import UserError
 from odoo.tests import tagged
@@ -257,3 +258,20 @@ class TestDunningRun(ReceivableCommon):
     def test_applied_policy_shown_on_the_debtor(self):
         self.assertEqual(self.debtor.receivable_applied_policy_id, self.policy)
         self.assertEqual(self.contact.receivable_applied_policy_id, self.policy, "its company's")
+
+    def test_reminders_get_the_defaults_of_fields_added_by_extensions(self):
+        """The set-based INSERT fills every stored field's default, as create() would."""
+        Action = type(self.env["receivable.dunning.action"])
+        original_default_get = Action.default_get
+
+        def default_get(model, fields_list):
+            values = original_default_get(model, fields_list)
+            if "error_message" in fields_list:
+                values["error_message"] = "set by an extension"
+            return values
+
+        self._invoice(self.debtor, 1000)
+        with patch.object(Action, "default_get", default_get):
+            reminder = self._run(date(2026, 1, 11), preview=True).action_ids
+        self.assertEqual(reminder.letter_state, "none")
+        self.assertEqual(reminder.error_message, "set by an extension")

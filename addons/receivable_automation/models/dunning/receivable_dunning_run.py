@@ -210,15 +210,16 @@ class ReceivableDunningRun(models.Model):
             columns["state"].append(self._get_new_action_state(level, preview))
             columns["name"].append(f"{level.name} - {names[debtor_id]} ({self.date})")
         self.env["receivable.dunning.action"].flush_model()
+        defaults = self._get_action_insert_defaults()
         self.env.cr.execute(
             SQL(
                 """
                 INSERT INTO receivable_dunning_action
                        (run_id, date, company_id, partner_id, level_id, level_days, policy_id,
-                        state, letter_state, name, create_uid, create_date, write_uid, write_date)
+                        state, name, create_uid, create_date, write_uid, write_date %(columns)s)
                 SELECT %(run)s, %(date)s, %(company)s, plan.partner_id, plan.level_id,
-                       plan.level_days, plan.policy_id, plan.state, 'none', plan.name,
-                       %(uid)s, %(now)s, %(uid)s, %(now)s
+                       plan.level_days, plan.policy_id, plan.state, plan.name,
+                       %(uid)s, %(now)s, %(uid)s, %(now)s %(values)s
                   FROM unnest(%(partners)s::int[], %(levels)s::int[], %(days)s::int[],
                               %(policies)s::int[], %(states)s::varchar[], %(names)s::varchar[])
                        AS plan(partner_id, level_id, level_days, policy_id, state, name)
@@ -226,6 +227,8 @@ class ReceivableDunningRun(models.Model):
                     DO NOTHING
              RETURNING id
                 """,
+                columns=SQL("").join(SQL(", %s", SQL.identifier(name)) for name in defaults),
+                values=SQL("").join(SQL(", %s", value) for value in defaults.values()),
                 run=self.id,
                 date=self.date,
                 company=self.company_id.id,
@@ -250,6 +253,38 @@ class ReceivableDunningRun(models.Model):
             )
         self.invalidate_recordset(["action_ids"])
         return self.env["receivable.dunning.action"].browse(action_ids)
+
+    def _get_action_insert_defaults(self):
+        """{column: value} for the reminders' stored fields that the INSERT does not fill: their
+        default values, so that a field another add-on adds gets its default, as with create().
+        """
+        Action = self.env["receivable.dunning.action"]
+        filled = {
+            "id",
+            "run_id",
+            "date",
+            "company_id",
+            "partner_id",
+            "level_id",
+            "level_days",
+            "policy_id",
+            "state",
+            "name",
+            "create_uid",
+            "create_date",
+            "write_uid",
+            "write_date",
+        }
+        names = [
+            name
+            for name, field in Action._fields.items()
+            if field.store and field.column_type and name not in filled and not field.compute
+        ]
+        defaults = Action.default_get(names)
+        return {
+            name: Action._fields[name].convert_to_column_insert(value, Action, defaults)
+            for name, value in defaults.items()
+        }
 
     def _add_fees(self, actions, plans_by_key):
         """Late-payment interest per item and the recovery indemnity once per invoice, for
