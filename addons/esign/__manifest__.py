@@ -37,5 +37,4 @@
         ],
     },
     "application": True,
-    "installable": True,
 }

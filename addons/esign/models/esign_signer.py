@@ -75,7 +75,6 @@ class EsignSigner(models.Model):
         help="The invitation goes to this address, fixed by the sender.",
     )
     mobile = fields.Char(
-        "Mobile",
         compute="_compute_contact",
         store=True,
         readonly=False,

@@ -51,7 +51,6 @@ class EsignSendWizard(models.TransientModel):
     )
     company_signer_id = fields.Many2one(
         "res.users",
-        "Company Signer",
         default=lambda self: self.env.user,
         help="Signs after the customer, usually the sales manager.",
     )
