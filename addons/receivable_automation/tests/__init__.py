@@ -13,3 +13,4 @@ from . import test_handoff
 from . import test_payment_plans
 from . import test_scenario
 from . import test_ui
+from . import test_credits

@@ -59,6 +59,18 @@ class ReceivableDunningAction(models.Model):
     amount_disputed = fields.Monetary(
         "Under Dispute", compute="_compute_amounts", store=True, currency_field="currency_id"
     )
+    amount_credited = fields.Monetary(
+        "Paid by Credits",
+        compute="_compute_amounts",
+        store=True,
+        currency_field="currency_id",
+        help="The debtor's credit notes and unmatched payments, deducted from what is claimed.",
+    )
+    credit_note = fields.Char(
+        compute="_compute_credit_note",
+        help="Sentence for the reminder saying which credits were deducted, in the debtor's "
+        "language.",
+    )
     amount_fees = fields.Monetary(
         "Late-Payment Fees",
         compute="_compute_amounts",
@@ -120,6 +132,7 @@ class ReceivableDunningAction(models.Model):
     @api.depends(
         "line_ids.amount_residual_company",
         "line_ids.amount_disputed_company",
+        "line_ids.amount_credited",
         "line_ids.days_late",
         "line_ids.interest_amount",
         "line_ids.indemnity_amount",
@@ -128,11 +141,25 @@ class ReceivableDunningAction(models.Model):
         for action in self:
             action.amount_residual = sum(action.line_ids.mapped("amount_residual_company"))
             action.amount_disputed = sum(action.line_ids.mapped("amount_disputed_company"))
+            action.amount_credited = sum(action.line_ids.mapped("amount_credited"))
             action.amount_fees = sum(action.line_ids.mapped("interest_amount")) + sum(
                 action.line_ids.mapped("indemnity_amount")
             )
             action.max_days_late = max(action.line_ids.mapped("days_late"), default=0)
             action.invoice_count = len(action.line_ids.move_id)
+
+    @api.depends("amount_credited", "partner_id.lang")
+    def _compute_credit_note(self):
+        for action in self:
+            if not action.amount_credited:
+                action.credit_note = False
+                continue
+            env = action.with_context(lang=action.partner_id.lang).env
+            action.credit_note = env._(
+                "Your credit notes and payments not yet matched with an invoice (%(amount)s) "
+                "have been deducted from the oldest invoices: only what remains is claimed.",
+                amount=format_amount(env, action.amount_credited, action.currency_id),
+            )
 
     @api.depends("amount_disputed", "partner_id.lang")
     def _compute_dispute_note(self):

@@ -35,6 +35,11 @@ class ReceivableDunningActionLine(models.Model):
     amount_disputed_company = fields.Monetary(
         "Disputed (Company Currency)", currency_field="company_currency_id"
     )
+    amount_credited = fields.Monetary(
+        "Paid by Credits",
+        currency_field="company_currency_id",
+        help="Taken from the debtor's credit notes and unmatched payments, oldest items first.",
+    )
     interest_amount = fields.Monetary(
         "Late Interest", currency_field="company_currency_id", help="Accrued up to the date."
     )

@@ -147,7 +147,7 @@ class ReceivableDunningRun(models.Model):
     def _plan_actions(self):
         """[(debtor id, level, items)]: one reminder per debtor and level, grouping that
         debtor's items due at that level on the run's date."""
-        items = self._deduct_held_amounts(self._get_due_items())
+        items = self._deduct_credits(self._deduct_held_amounts(self._get_due_items()))
         levels = self._get_levels_by_debtor({item["debtor_id"] for item in items})
         level_days = self._get_level_days({item["level_id"] for item in items} - {None})
         already_planned = self._get_planned_keys()
@@ -192,6 +192,54 @@ class ReceivableDunningRun(models.Model):
             if item["amount_residual_currency"] > 0:
                 remindable.append(item)
         return remindable
+
+    def _deduct_credits(self, items):
+        """What the debtor has to its credit (open credit notes, payments and advances not yet
+        matched with an invoice) pays its oldest items first: a covered item is not claimed, a
+        partly covered one only for the rest. A debtor whose credits cover everything due gets
+        no reminder."""
+        credits = self._get_debtor_credits({item["debtor_id"] for item in items})
+        currency = self.company_id.currency_id
+        claimed = []
+        for item in items:  # by debtor, oldest first
+            item["amount_credited"] = 0.0
+            credit = credits.get(item["debtor_id"], 0.0)
+            if currency.compare_amounts(credit, 0) > 0:
+                residual = item["amount_residual"]
+                taken = min(credit, residual)
+                credits[item["debtor_id"]] = credit - taken
+                item["amount_credited"] = taken
+                item["amount_residual"] = currency.round(residual - taken)
+                item["amount_residual_currency"] *= item["amount_residual"] / residual
+            if currency.compare_amounts(item["amount_residual"], 0) > 0:
+                claimed.append(item)
+        return claimed
+
+    def _get_debtor_credits(self, debtor_ids):
+        """{debtor id: amount to its credit in the company's currency}, from its unmatched
+        credit items in the company's receivable accounts."""
+        if not debtor_ids:
+            return {}
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT partner.commercial_partner_id, -SUM(aml.amount_residual)
+                  FROM account_move_line aml
+                  JOIN account_account account ON account.id = aml.account_id
+                  JOIN res_partner partner ON partner.id = aml.partner_id
+                 WHERE aml.company_id = %(company_id)s
+                   AND aml.parent_state = 'posted'
+                   AND account.account_type = 'asset_receivable'
+                   AND NOT aml.reconciled
+                   AND aml.amount_residual < 0
+                   AND partner.commercial_partner_id = ANY(%(debtor_ids)s)
+              GROUP BY partner.commercial_partner_id
+                """,
+                company_id=self.company_id.id,
+                debtor_ids=list(debtor_ids),
+            )
+        )
+        return dict(self.env.cr.fetchall())
 
     def _insert_actions(self, plans, preview):
         """Insert the planned reminders in one query. ``ON CONFLICT DO NOTHING`` on the unique
@@ -332,6 +380,7 @@ class ReceivableDunningRun(models.Model):
             "amount_residual_company": item["amount_residual"],
             "amount_disputed": item["amount_disputed"],
             "amount_disputed_company": item["amount_disputed_company"],
+            "amount_credited": item["amount_credited"],
             "interest_amount": item.get("interest_amount", 0.0),
             "indemnity_amount": item.get("indemnity_amount", 0.0),
             "date_maturity": item["date_maturity"],
