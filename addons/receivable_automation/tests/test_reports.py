@@ -1,6 +1,6 @@
 from datetime import timedelta
 
-from odoo import fields
+from odoo import Command, fields
 from odoo.exceptions import AccessError
 from odoo.tests import tagged
 
@@ -29,6 +29,34 @@ class TestReports(ReceivableCommon):
             )
         }
         self.assertEqual(by_category, {"NCT": 300, "LIT": 300})
+
+    def test_reports_count_what_credits_leave_due(self):
+        """Credit notes pay the debtor's oldest items first: the aging and the outstanding by
+        category show what is really owed (regression: they counted the invoices in full)."""
+        today = fields.Date.today()
+        oldest = self._invoice(self.debtor, 1000, due=today - timedelta(days=100))
+        newest = self._invoice(self.debtor, 400, due=today - timedelta(days=10))
+        refund = self._invoice(self.debtor, 0, post=False)
+        refund.write(
+            {
+                "move_type": "out_refund",
+                "invoice_line_ids": [
+                    Command.clear(),
+                    Command.create({"name": "Refund", "price_unit": 1200, "tax_ids": []}),
+                ],
+            }
+        )
+        refund.action_post()
+        Report = self.env["receivable.item.report"].with_user(self.collector)
+        rows = Report.search([("partner_id", "=", self.debtor.id)])
+        self.assertEqual(rows.move_id, newest, f"{oldest.name} is covered by the credit note")
+        self.assertAlmostEqual(rows.amount_residual, 200)
+        self.assertAlmostEqual(rows.amount_credited, 200)
+        self.assertAlmostEqual(rows.amount_overdue, 200)
+        [(total,)] = Report._read_group(
+            [("partner_id", "=", self.debtor.id)], [], ["amount_residual:sum"]
+        )
+        self.assertAlmostEqual(total, self.debtor.credit, msg="the debtor's net balance")
 
     def test_average_days_late_per_customer(self):
         today = fields.Date.today()

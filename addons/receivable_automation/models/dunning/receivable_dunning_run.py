@@ -198,16 +198,16 @@ class ReceivableDunningRun(models.Model):
         matched with an invoice) pays its oldest items first: a covered item is not claimed, a
         partly covered one only for the rest. A debtor whose credits cover everything due gets
         no reminder."""
-        credits = self._get_debtor_credits({item["debtor_id"] for item in items})
+        debtor_credits = self._get_debtor_credits({item["debtor_id"] for item in items})
         currency = self.company_id.currency_id
         claimed = []
         for item in items:  # by debtor, oldest first
             item["amount_credited"] = 0.0
-            credit = credits.get(item["debtor_id"], 0.0)
+            credit = debtor_credits.get(item["debtor_id"], 0.0)
             if currency.compare_amounts(credit, 0) > 0:
                 residual = item["amount_residual"]
                 taken = min(credit, residual)
-                credits[item["debtor_id"]] = credit - taken
+                debtor_credits[item["debtor_id"]] = credit - taken
                 item["amount_credited"] = taken
                 item["amount_residual"] = currency.round(residual - taken)
                 item["amount_residual_currency"] *= item["amount_residual"] / residual
