@@ -1,7 +1,7 @@
 {
     "name": "Electronic Signature (SMS code)",
     "summary": "Sign PDF contracts online with a code sent by SMS, with strong evidence",
-    "version": "18.0.1.0.0",
+    "version": "18.0.1.1.0",
     "category": "Productivity/Documents",
     "author": "Receivables Automation contributors",
     "license": "LGPL-3",

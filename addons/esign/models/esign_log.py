@@ -228,3 +228,26 @@ class EsignLog(models.Model):
     def _check_chain(self):
         """Return the first entry of ``self`` (one request's log) that breaks the chain."""
         return self._verify_chain()["entry"]
+
+    def _seal_legacy_entries(self):
+        """Seal ``self`` (one request's whole log, made before evidence keys existed) with the
+        evidence key. Only for requests still in draft, on which nothing was signed yet."""
+        key_id = get_key_id(self._get_evidence_key())
+        previous = ""
+        for entry in self.sorted(lambda e: (e.sequence, e.id)):
+            values = dict(entry._get_chain_values(), previous_hash=previous, key_id=key_id)
+            entry_hash = self._compute_entry_hash(values)
+            # the ORM refuses any change to evidence: the seal is set in SQL
+            self.env.cr.execute(
+                SQL(
+                    "UPDATE esign_log SET previous_hash = %s, key_id = %s, entry_hash = %s "
+                    "WHERE id = %s",
+                    previous,
+                    key_id,
+                    entry_hash,
+                    entry.id,
+                )
+            )
+            previous = entry_hash
+        self.invalidate_recordset(["previous_hash", "key_id", "entry_hash"])
+        return previous

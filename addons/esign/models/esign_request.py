@@ -516,6 +516,17 @@ class EsignRequest(models.Model):
         return request or self.browse()
 
     @api.model
+    def _seal_draft_legacy_evidence(self):
+        """Seal with the evidence key the logs made before evidence keys existed, for the
+        requests still in draft (nothing signed on them yet). The evidence of requests already
+        sent is left as it was and reported as recorded before the key."""
+        requests = self.search([("state", "=", "draft"), ("log_ids.key_id", "=", False)])
+        for request in requests:
+            # sudo: the head of the chain is protected from direct writes
+            request.sudo().log_head_hash = request.log_ids._seal_legacy_entries()
+        return requests
+
+    @api.model
     def _cron_expire_requests(self):
         today = fields.Date.context_today(self)
         requests = self.search([("state", "=", "sent"), ("date_validity", "<", today)])

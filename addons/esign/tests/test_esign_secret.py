@@ -155,11 +155,11 @@ class TestEsignEvidenceKey(EsignCase):
         self.assertIn("another evidence key", result["message"])
         self.assertEqual(self.request._verify_integrity()["status"], "intact")
 
-    def test_evidence_made_before_the_key_is_reported_honestly(self):
-        """Entries sealed before evidence keys existed are neither intact nor forged."""
+    def _make_legacy(self, request):
+        """Rewrite ``request``'s log as it was before evidence keys: SHA-256 chain, no key."""
         self.env.flush_all()
         previous = ""
-        for entry in self.request.log_ids.sorted("sequence"):
+        for entry in request.log_ids.sorted("sequence"):
             row = {
                 "request_id": entry.request_id.id,
                 "signer_id": entry.signer_id.id,
@@ -187,10 +187,14 @@ class TestEsignEvidenceKey(EsignCase):
             SQL(
                 "UPDATE esign_request SET log_head_hash = %s WHERE id = %s",
                 previous,
-                self.request.id,
+                request.id,
             )
         )
         self.env.invalidate_all()
+
+    def test_evidence_made_before_the_key_is_reported_honestly(self):
+        """Entries sealed before evidence keys existed are neither intact nor forged."""
+        self._make_legacy(self.request)
         result = self.request._verify_integrity()
         self.assertEqual(result["status"], "unverifiable")
         self.assertIn("before", result["message"])
@@ -207,6 +211,19 @@ class TestEsignEvidenceKey(EsignCase):
         )
         self.env.invalidate_all()
         self.assertEqual(self.request._verify_integrity()["status"], "altered")
+
+    def test_update_seals_draft_requests_only(self):
+        """On update, drafts made before the key are sealed; sent requests stay as they were."""
+        draft = self._create_request()
+        self._make_legacy(draft)
+        self._make_legacy(self.request)
+        self.assertEqual(draft._verify_integrity()["status"], "unverifiable")
+        self.assertEqual(self.env["esign.request"]._seal_draft_legacy_evidence(), draft)
+        self.assertEqual(draft._verify_integrity()["status"], "intact")
+        self.assertEqual(self.request._verify_integrity()["status"], "unverifiable")
+        with self.mock_mail_gateway():
+            draft.action_send()
+        self.assertEqual(draft._verify_integrity()["status"], "intact")
 
 
 @tagged("post_install", "-at_install")
