@@ -17,10 +17,11 @@ PAGE_HEADERS = {
     "X-Robots-Tag": "noindex, nofollow",
 }
 # the PDF may be shown in a frame of the signing page itself (browsers without JavaScript)
-PDF_HEADERS = dict(
-    PAGE_HEADERS,
-    **{"X-Frame-Options": "SAMEORIGIN", "Content-Security-Policy": "frame-ancestors 'self'"},
-)
+PDF_HEADERS = {
+    **PAGE_HEADERS,
+    "X-Frame-Options": "SAMEORIGIN",
+    "Content-Security-Policy": "frame-ancestors 'self'",
+}
 
 
 class EsignController(http.Controller):
