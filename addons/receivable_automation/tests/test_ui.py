@@ -170,3 +170,24 @@ class TestCollectorTour(HttpCase):
             dispute.reason_id, self.env.ref("receivable_automation.dispute_reason_quality")
         )
         self.assertEqual(invoice.receivable_category_id.code, "LIT")
+
+    def test_collector_holds_and_releases_a_debtor(self):
+        """From a client file, a collector holds the reminders with a reason, then releases."""
+        collector = new_test_user(
+            self.env,
+            login="tour_hold",
+            name="Tour Hold",
+            email="tour.hold@example.com",
+            groups="receivable_automation.group_receivable_user",
+        )
+        policy = self._create_policy("Hold level")
+        debtor = self._create_overdue_debtor("Delta SARL", 700, policy)
+        self.start_tour(
+            f"/odoo/action-receivable_automation.res_partner_action_debtors/{debtor.id}",
+            "receivable_hold_tour",
+            login="tour_hold",
+        )
+        hold = self.env["receivable.dunning.hold"].search([("partner_id", "=", debtor.id)])
+        self.assertEqual(hold.reason, "Safeguard procedure")
+        self.assertEqual(hold.date_until, date(2099, 12, 31))
+        self.assertEqual((hold.state, hold.released_by_id), ("released", collector))

@@ -12,6 +12,7 @@ DUNNING_EFFECTS = [
 
 class ReceivableCategory(models.Model):
     _name = "receivable.category"
+    _rec_names_search = ["code", "name"]
     _description = "Receivable Category"
     _order = "sequence, id"
 
