@@ -104,7 +104,14 @@ class ReceivableDunningRun(models.Model):
     # ------------------------------------------------------------------------------------------
 
     def _clear_preview(self):
-        self.action_ids.filtered(lambda action: action.state == "preview").unlink()
+        """A run replaces the previews of its company and date, its own and earlier ones."""
+        self.env["receivable.dunning.action"].search(
+            [
+                ("company_id", "in", self.company_id.ids),
+                ("date", "in", self.mapped("date")),
+                ("state", "=", "preview"),
+            ]
+        ).unlink()
 
     def _create_actions_once_per_date(self):
         """Plan the reminders, letting a concurrent worker's plan win.
