@@ -14,3 +14,5 @@ from . import test_payment_plans
 from . import test_scenario
 from . import test_ui
 from . import test_credits
+from . import test_customer_messages
+from . import test_handoff_dossier

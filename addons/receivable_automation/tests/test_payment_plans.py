@@ -211,7 +211,7 @@ class TestPaymentPlans(ReceivableCommon):
         self.assertEqual(plan.state, "broken")
         self.assertFalse(invoice.receivable_hold_ids)
         self.assertEqual(set(plan.receivable_hold_ids.mapped("state")), {"released"})
-        message = plan.message_ids.filtered(lambda message: "cancelled" in message.body)
+        message = plan.message_ids.filtered(lambda message: "now due at once" in message.body)
         self.assertEqual(message.partner_ids, self.contact)
         self.assertIn("900.00", message.body)
         self.assertIn(message, self._mails_to(self.contact).mail_message_id)

@@ -132,13 +132,9 @@ class ReceivableDispute(models.Model):
                 raise UserError(_("Give the reason of the rejection: it is sent to the customer."))
             dispute.state = "rejected"
             dispute._release_invoices()
-            dispute.message_post(
-                body=_(
-                    "Your dispute %(name)s about %(invoices)s is rejected: %(reason)s",
-                    name=dispute.name,
-                    invoices=", ".join(dispute.line_ids.move_id.mapped("name")),
-                    reason=dispute.rejection_reason,
-                ),
+            # the customer's language: the template's ``lang`` is the dunning contact's
+            dispute.message_post_with_source(
+                "receivable_automation.mail_template_dispute_rejected",
                 partner_ids=dispute.partner_id._get_dunning_contacts().ids,
                 message_type="comment",
                 subtype_xmlid="mail.mt_comment",

@@ -471,17 +471,10 @@ class ReceivablePaymentPlan(models.Model):
         self.state = "broken"
         self._release_invoices()
         self._accelerate()
-        balance = sum(self._get_plan_moves().mapped("amount_residual_signed"))
-        self.message_post(
-            body=_(
-                "The instalment of %(amount)s due on %(date)s under payment plan %(name)s was "
-                "not paid: the plan is cancelled and the whole balance of %(balance)s is due "
-                "now.",
-                amount=self.currency_id.format(instalment.amount_residual),
-                date=instalment.date,
-                name=self.name,
-                balance=self.currency_id.format(balance),
-            ),
+        balance = self._get_balance()
+        # in the customer's language; it names the first late instalment, i.e. ``instalment``
+        self.message_post_with_source(
+            "receivable_automation.mail_template_payment_plan_broken",
             partner_ids=self.partner_id._get_dunning_contacts().ids,
             message_type="comment",
             subtype_xmlid="mail.mt_comment",
@@ -495,6 +488,18 @@ class ReceivablePaymentPlan(models.Model):
             ),
             user_id=self.user_id.id,
         )
+
+    def _get_balance(self):
+        """What is left to pay on the plan's invoices (its fee included), company currency."""
+        self.ensure_one()
+        return sum(self._get_plan_moves().mapped("amount_residual_signed"))
+
+    def _get_missed_instalment(self):
+        """The first late instalment: the one whose non-payment breaks the plan."""
+        self.ensure_one()
+        return self.instalment_ids.filtered(lambda inst: inst.state == "late").sorted(
+            lambda inst: (inst.date, inst.sequence)
+        )[:1]
 
     def _release_invoices(self):
         """The plan's invoices go back to dunning, unless something else still holds them."""

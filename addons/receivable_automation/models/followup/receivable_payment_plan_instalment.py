@@ -33,15 +33,22 @@ class ReceivablePaymentPlanInstalment(models.Model):
             instalment.amount_residual = instalment.amount - instalment.amount_paid
 
     def _send_reminder(self, date):
-        """E-mail the debtor's dunning contacts about each instalment, logged on its plan."""
+        """E-mail the debtor's dunning contacts about each instalment, logged on its plan, in
+        the language given by the template (the template is on the instalment, the message on
+        its plan: rendered here rather than by ``message_post_with_source``)."""
         template = self.env.ref("receivable_automation.mail_template_payment_plan_instalment")
+        # in each record's language, as the template's ``lang`` says
+        rendered = template._generate_template(
+            self.ids, ("subject", "body_html", "email_from", "lang")
+        )
         for instalment in self:
             plan = instalment.plan_id
-            subject = template._render_field("subject", instalment.ids)[instalment.id]
-            body = template._render_field("body_html", instalment.ids)[instalment.id]
+            values = rendered[instalment.id]
             plan.message_post(
-                body=body,
-                subject=subject,
+                body=values["body_html"],
+                subject=values["subject"],
+                email_from=values["email_from"],
+                force_email_lang=values["lang"],
                 partner_ids=plan.partner_id._get_dunning_contacts().ids,
                 message_type="comment",
                 subtype_xmlid="mail.mt_comment",

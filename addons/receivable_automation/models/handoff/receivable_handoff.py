@@ -8,7 +8,7 @@ from markupsafe import Markup
 
 from odoo import Command, _, api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import SQL, format_amount
+from odoo.tools import SQL
 from odoo.tools.pdf import merge_pdf
 
 _logger = logging.getLogger(__name__)
@@ -17,6 +17,8 @@ OPEN_HANDOFF_STATES = ("handed_over", "in_recovery")
 HANDOFF_REPORT = "receivable_automation.action_report_receivable_handoff"
 STATEMENT_REPORT = "receivable_automation.action_report_receivable_handoff_statement"
 INVOICE_REPORT = "account.account_invoices"
+# first characters that make a spreadsheet read a cell as a formula (OWASP CSV injection)
+CSV_FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
 def _file_name(name):
@@ -281,6 +283,18 @@ class ReceivableHandoff(models.Model):
             order="create_date, id",
         )
 
+    @api.model
+    def _get_correspondence_domain(self):
+        """The messages the lawyer may read: those exchanged with the customer, not the
+        internal notes nor the log."""
+        return [
+            ("message_type", "in", ("email", "comment", "email_outgoing", "sms", "snailmail")),
+            ("is_internal", "=", False),
+            "|",
+            ("subtype_id", "=", False),
+            ("subtype_id.internal", "=", False),
+        ]
+
     def _get_correspondence(self):
         """The messages exchanged with the debtor (not the internal notes)."""
         self.ensure_one()
@@ -288,18 +302,30 @@ class ReceivableHandoff(models.Model):
             [
                 ("model", "=", "res.partner"),
                 ("res_id", "=", self.partner_id.id),
-                ("message_type", "in", ("email", "comment", "email_outgoing", "sms", "snailmail")),
-                ("is_internal", "=", False),
-                "|",
-                ("subtype_id", "=", False),
-                ("subtype_id.internal", "=", False),
+                *self._get_correspondence_domain(),
             ],
             order="date, id",
         )
 
     def _get_attachments(self):
-        """The documents filed on the debtor and on its handed invoices."""
+        """The documents filed on the debtor and on its handed invoices, but not the files of
+        internal notes or of the log: what the note says is not for the lawyer, nor is what
+        it holds."""
         self.ensure_one()
+        messages = self.env["mail.message"].search(
+            [
+                "|",
+                "&",
+                ("model", "=", "res.partner"),
+                ("res_id", "=", self.partner_id.id),
+                "&",
+                ("model", "=", "account.move"),
+                ("res_id", "in", self.move_ids.ids),
+                ("attachment_ids", "!=", False),
+            ]
+        )
+        shared = messages.filtered_domain(self._get_correspondence_domain())
+        private = (messages - shared).attachment_ids - shared.attachment_ids
         return self.env["ir.attachment"].search(
             [
                 "|",
@@ -309,6 +335,7 @@ class ReceivableHandoff(models.Model):
                 "&",
                 ("res_model", "=", "account.move"),
                 ("res_id", "in", self.move_ids.ids),
+                ("id", "not in", private.ids),
             ],
             order="id",
         )
@@ -517,11 +544,21 @@ class ReceivableHandoff(models.Model):
 
     @api.model
     def _to_csv(self, header, rows):
+        """UTF-8 CSV (with a BOM, for spreadsheets), every text cell neutralised."""
         buffer = io.StringIO()
         writer = csv.writer(buffer)
-        writer.writerow(header)
-        writer.writerows(rows)
+        writer.writerow([self._csv_cell(cell) for cell in header])
+        writer.writerows([self._csv_cell(cell) for cell in row] for row in rows)
         return buffer.getvalue().encode("utf-8-sig")
+
+    @api.model
+    def _csv_cell(self, value):
+        """A text that a spreadsheet would run as a formula (a name, reason or subject
+        starting with = + - @, a tab or a carriage return: OWASP's CSV injection) is
+        prefixed with a quote, so that it is shown as text; numbers and dates stay."""
+        if isinstance(value, str) and value.startswith(CSV_FORMULA_PREFIXES):
+            return f"'{value}"
+        return value
 
     def _get_dossier_files(self):
         """{path in the ZIP: bytes} of the whole dossier."""
@@ -597,28 +634,11 @@ class ReceivableHandoff(models.Model):
             old.unlink()
 
     def _send_dossier(self):
-        """Queue the dossier to the lawyer, from the hand-off's chatter."""
+        """Queue the dossier to the lawyer, from the hand-off's chatter, in the lawyer's
+        language."""
         for handoff in self:
-            body = Markup(
-                _(
-                    "<p>Hello,</p><p>We hand over to you the file of our customer "
-                    "<b>%(debtor)s</b>, who owes us %(amount)s on %(count)s invoice(s) "
-                    "despite our reminders. The dossier attached holds the statement, the "
-                    "invoices, every reminder sent, the disputes, the promises and our "
-                    "correspondence.</p>"
-                )
-            ) % {
-                "debtor": handoff.partner_id.name,
-                "amount": format_amount(self.env, handoff.amount_handed, handoff.currency_id),
-                "count": len(handoff.move_ids),
-            }
-            if handoff.note:
-                body += Markup("<p>%s</p>") % handoff.note
-            handoff.with_context(mail_notify_force_send=False).message_post(
-                body=body,
-                subject=_(
-                    "File %(name)s: %(debtor)s", name=handoff.name, debtor=handoff.partner_id.name
-                ),
+            handoff.with_context(mail_notify_force_send=False).message_post_with_source(
+                "receivable_automation.mail_template_handoff_dossier",
                 partner_ids=handoff.lawyer_id.ids,
                 attachment_ids=(handoff.dossier_zip_id | handoff.dossier_pdf_id).ids,
                 message_type="comment",
