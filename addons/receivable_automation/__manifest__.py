@@ -36,6 +36,7 @@
         "views/receivable_dunning_run_views.xml",
         "views/receivable_dunning_action_views.xml",
         "views/receivable_dunning_hold_views.xml",
+        "views/receivable_dunning_action_line_views.xml",
         "views/receivable_dispute_views.xml",
         "views/receivable_promise_views.xml",
         "views/receivable_interest_rate_views.xml",

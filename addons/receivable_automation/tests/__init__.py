@@ -16,3 +16,5 @@ from . import test_ui
 from . import test_credits
 from . import test_customer_messages
 from . import test_handoff_dossier
+from . import test_holds
+from . import test_client_file

@@ -20,6 +20,14 @@ class ReceivableDunningActionLine(models.Model):
         index=True,
     )
     move_id = fields.Many2one("account.move", "Invoice", required=True, index=True)
+    partner_id = fields.Many2one(related="action_id.partner_id", store=True, string="Debtor")
+    level_id = fields.Many2one(
+        "receivable.dunning.level",
+        "Level",
+        ondelete="restrict",
+        help="The level this item reaches with this reminder.",
+    )
+    policy_id = fields.Many2one(related="level_id.policy_id", store=True)
     currency_id = fields.Many2one("res.currency", required=True)
     company_currency_id = fields.Many2one(
         related="action_id.currency_id", string="Company Currency"

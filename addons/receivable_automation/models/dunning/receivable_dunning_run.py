@@ -90,6 +90,34 @@ class ReceivableDunningRun(models.Model):
         action["context"] = {"search_default_group_by_level": 1}
         return action
 
+    def action_open_items_by_level(self):
+        """The items due on the run's date, at the level each one is due for next, grouped
+        by policy and level: the run's own preview, so exactly what it would send."""
+        self.ensure_one()
+        if self.state == "draft":
+            self.action_preview()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "receivable_automation.receivable_dunning_action_line_action_by_level"
+        )
+        action["domain"] = [("action_id", "in", self.action_ids.ids)]
+        action["name"] = _("Due on %(date)s by Level", date=self.date)
+        return action
+
+    @api.model
+    def action_open_items_due_today(self):
+        """Open Items by Level for today, in the current company."""
+        today = fields.Date.context_today(self)
+        run = self.search(
+            [
+                ("company_id", "=", self.env.company.id),
+                ("date", "=", today),
+                ("state", "in", ("draft", "preview")),
+            ],
+            limit=1,
+        ) or self.create({"date": today, "company_id": self.env.company.id})
+        run.action_preview()
+        return run.action_open_items_by_level()
+
     @api.model
     def _cron_run_daily(self):
         """Daily entry point: one run per company that has dunning policies."""
@@ -105,7 +133,10 @@ class ReceivableDunningRun(models.Model):
 
     def _clear_preview(self):
         """A run replaces the previews of its company and date, its own and earlier ones."""
-        self.env["receivable.dunning.action"].search(
+        self.check_access("write")
+        # sudo: a preview is a throw-away computation, not a reminder; a collector who may run
+        # this company's dunning may recompute it, without the right to delete reminders
+        self.env["receivable.dunning.action"].sudo().search(
             [
                 ("company_id", "in", self.company_id.ids),
                 ("date", "in", self.mapped("date")),
@@ -379,6 +410,7 @@ class ReceivableDunningRun(models.Model):
     def _prepare_action_line_values(self, action, item):
         return {
             "action_id": action.id,
+            "level_id": action.level_id.id,
             "move_line_id": item["id"],
             "move_id": item["move_id"],
             "currency_id": item["currency_id"],
