@@ -1,4 +1,4 @@
-from datetime import timedelta
+from datetime import date, timedelta
 
 from odoo import Command, fields
 from odoo.exceptions import AccessError
@@ -57,6 +57,27 @@ class TestReports(ReceivableCommon):
             [("partner_id", "=", self.debtor.id)], [], ["amount_residual:sum"]
         )
         self.assertAlmostEqual(total, self.debtor.credit, msg="the debtor's net balance")
+
+    def test_letter_carries_the_letterhead_and_the_window_address(self):
+        """Debian's wkhtmltopdf drops Odoo's report header and footer: the letterhead, the
+        legal mentions and the debtor's address are in the letter's body."""
+        self.company.write(
+            {"report_footer": "<p>SAS au capital de 10 000</p>", "company_registry": "RCS 123"}
+        )
+        self.level_1.send_letter = True
+        self._invoice(self.debtor, 1000)
+        reminder = self._run(date(2026, 1, 11)).action_ids
+        report = self.env.ref("receivable_automation.action_report_dunning_letter")
+        self.assertEqual(report.paperformat_id.margin_top, 10, "no room kept for a header")
+        html = str(report._render_qweb_html(report.report_name, reminder.ids)[0])
+        letterhead = html.index("o_receivable_letterhead")
+        window = html.index("o_receivable_window")
+        legal = html.index("o_receivable_legal")
+        self.assertLess(letterhead, window)
+        self.assertIn(self.company.name, html[letterhead:window])
+        self.assertIn("Wavre", html[window:], "the debtor's address in the window")
+        self.assertIn("SAS au capital de 10 000", html[legal:])
+        self.assertIn("RCS 123", html[legal:])
 
     def test_average_days_late_per_customer(self):
         today = fields.Date.today()
