@@ -18,3 +18,5 @@ from . import test_customer_messages
 from . import test_handoff_dossier
 from . import test_holds
 from . import test_client_file
+from . import test_channel_hooks
+from . import test_reminder_privacy

@@ -321,6 +321,12 @@ class ReceivableDunningAction(models.Model):
 
     # ------------------------------------------------------------------------------------------
     # Sending
+    #
+    # A reminder goes out through channels. A channel is a code (``_get_channels``) and methods
+    # named after it, so that an add-on adds one (portal, WhatsApp, ...) without copying code:
+    # - ``_is_channel_applicable(channel)``: does this reminder's level ask for it;
+    # - ``_render_<channel>()`` (optional): renders the content of a batch of reminders at once;
+    # - ``_send_by_<channel>(rendered)``: sends one reminder through it.
     # ------------------------------------------------------------------------------------------
 
     def _send(self):
@@ -332,8 +338,7 @@ class ReceivableDunningAction(models.Model):
             return
         actions.line_ids.move_id._portal_ensure_tokens()
         try:
-            emails = actions._render_emails()
-            sms_bodies = actions._render_sms()
+            rendered = actions._render_channels()
         except Exception as error:
             _logger.exception("Rendering reminders failed")
             actions.write({"state": "failed", "error_message": str(error)})
@@ -341,16 +346,52 @@ class ReceivableDunningAction(models.Model):
         for action in actions:
             try:
                 with self.env.cr.savepoint():
-                    action._send_one(emails.get(action.id), sms_bodies.get(action.id))
+                    action._send_one(
+                        {
+                            channel: by_action.get(action.id)
+                            for channel, by_action in rendered.items()
+                        }
+                    )
             except Exception as error:
                 _logger.warning("Reminder %s failed: %s", action.id, error)
                 action.write({"state": "failed", "error_message": str(error)})
-        actions.filtered(lambda action: action.state == "sent")._mark_items_reminded()
+        sent = actions.filtered(lambda action: action.state == "sent")
+        sent._subscribe_collectors()
+        sent._mark_items_reminded()
 
-    def _render_emails(self):
+    @api.model
+    def _get_channels(self):
+        """Codes of the channels a reminder can go out through, in sending order.
+
+        To add a channel, extend this list and define ``_send_by_<code>`` (and, when the level
+        has no ``send_<code>`` switch, extend ``_is_channel_applicable``; to render the content
+        of all the reminders of a batch at once, ``_render_<code>``).
+        """
+        return ["email", "sms", "letter", "post", "handoff"]
+
+    def _is_channel_applicable(self, channel):
+        """Whether this reminder's level asks for ``channel``: its ``send_<channel>`` switch,
+        its lawyer or agency for the hand-off."""
+        self.ensure_one()
+        if channel == "handoff":
+            return bool(self.level_id.handoff_partner_id)
+        field_name = f"send_{channel}"
+        return field_name in self.level_id._fields and bool(self.level_id[field_name])
+
+    def _render_channels(self):
+        """{channel: {reminder id: rendered content}} for the channels that render in batch
+        (those with a ``_render_<channel>`` method)."""
+        rendered = {}
+        for channel in self._get_channels():
+            render = getattr(self, f"_render_{channel}", None)
+            if render is not None:
+                rendered[channel] = render()
+        return rendered
+
+    def _render_email(self):
         """Rendered e-mails by reminder id, each in its debtor's language."""
         return self._render_per_template(
-            "send_email",
+            "email",
             "mail_template_id",
             lambda template, ids: template._generate_template(
                 ids, ("subject", "body_html", "email_from", "reply_to")
@@ -360,64 +401,46 @@ class ReceivableDunningAction(models.Model):
     def _render_sms(self):
         """Rendered SMS bodies by reminder id, each in its debtor's language."""
         return self._render_per_template(
-            "send_sms",
+            "sms",
             "sms_template_id",
             lambda template, ids: template._render_field("body", ids, compute_lang=True),
         )
 
-    def _render_per_template(self, channel_field, template_field, render):
-        """Render each template once for all the reminders whose level uses it."""
+    def _render_per_template(self, channel, template_field, render):
+        """Render each template once for all the reminders that go through ``channel``."""
         rendered = {}
-        actions = self.filtered(lambda action: action.level_id[channel_field])
+        actions = self.filtered(lambda action: action._is_channel_applicable(channel))
         for template, template_actions in actions.grouped(
             lambda action: action.level_id[template_field]
         ).items():
             rendered.update(render(template, template_actions.ids))
         return rendered
 
-    def _send_one(self, email_values, sms_body):
+    def _send_one(self, rendered):
+        """Send this reminder through each channel its level asks for, then record it as sent.
+
+        ``rendered`` is {channel: this reminder's content from ``_render_<channel>``}. A channel
+        that cannot reach the debtor is skipped and said on the debtor; if none could, the
+        reminder fails.
+        """
         self.ensure_one()
-        level, debtor = self.level_id, self.partner_id
-        contacts = debtor._get_dunning_contacts()
-        channels, problems, recipients = [], [], self.env["res.partner"]
-        if level.send_email:
-            to = contacts.filtered("email_normalized")
-            if to:
-                self._post_email(to, email_values)
-                channels.append(_("e-mail"))
-                recipients |= to
-            else:
-                problems.append(_("no e-mail address for %s", ", ".join(contacts.mapped("name"))))
-        if level.send_sms:
-            to = contacts.filtered(lambda contact: contact.mobile or contact.phone)[:1]
-            if to:
-                self._post_sms(to, sms_body)
-                channels.append(_("SMS"))
-                recipients |= to
-            else:
-                problems.append(_("no mobile number for %s", ", ".join(contacts.mapped("name"))))
-        if level.send_letter:
-            self.letter_state = "to_print"
-            channels.append(_("letter"))
-        if level.send_post:
-            if self.env["snailmail.letter"]._is_valid_address(debtor):
-                self._create_snailmail_letter()
-                channels.append(_("post"))
-            else:
-                problems.append(_("the postal address of %s is incomplete", debtor.name))
-        if level.handoff_partner_id:
-            self._hand_off(level.handoff_partner_id)
-            channels.append(_("hand-off to %s", level.handoff_partner_id.name))
-        wanted_channels = any(
-            (level.send_email, level.send_sms, level.send_letter, level.send_post)
-        )
-        if wanted_channels and not channels:
+        labels, problems, recipients = [], [], self.env["res.partner"]
+        for channel in self._get_channels():
+            if not self._is_channel_applicable(channel):
+                continue
+            result = getattr(self, f"_send_by_{channel}")(rendered.get(channel))
+            if result.get("problem"):
+                problems.append(result["problem"])
+                continue
+            labels.append(result["label"])
+            recipients |= result.get("recipients") or self.env["res.partner"]
+        if problems and not labels:
             raise UserError(_("Nothing could be sent: %s.", "; ".join(problems)))
         if problems:
-            debtor.message_post(
+            self.partner_id.message_post(
                 body=_(
                     "%(level)s: not sent by every channel: %(problems)s.",
-                    level=level.name,
+                    level=self.level_id.name,
                     problems="; ".join(problems),
                 )
             )
@@ -425,16 +448,53 @@ class ReceivableDunningAction(models.Model):
         self.write(
             {
                 "state": "sent",
-                "channels": ", ".join(channels),
+                "channels": ", ".join(labels),
                 "recipient_ids": [fields.Command.set(recipients.ids)],
                 "sent_date": fields.Datetime.now(),
                 "sent_by_id": self.env.uid,
             }
         )
+        self._log_sent_on_debtor()
         if self.handoff_id and not self.handoff_id.dossier_zip_id:
             # built once this reminder is sent, so that the dossier lists it too
             self.handoff_id._build_dossier()
             self.handoff_id._send_dossier()
+
+    # Each ``_send_by_<channel>(rendered)`` sends this reminder through its channel and returns
+    # {"label": channel as listed in ``channels``, "recipients": res.partner reached (optional)},
+    # or {"problem": why the debtor cannot be reached this way}, having then done nothing. Any
+    # exception fails the whole reminder (nothing of it is kept).
+
+    def _send_by_email(self, values):
+        contacts = self.partner_id._get_dunning_contacts()
+        to = contacts.filtered("email_normalized")
+        if not to:
+            return {"problem": _("no e-mail address for %s", ", ".join(contacts.mapped("name")))}
+        self._post_email(to, values)
+        return {"label": _("e-mail"), "recipients": to}
+
+    def _send_by_sms(self, body):
+        contacts = self.partner_id._get_dunning_contacts()
+        to = contacts.filtered(lambda contact: contact.mobile or contact.phone)[:1]
+        if not to:
+            return {"problem": _("no mobile number for %s", ", ".join(contacts.mapped("name")))}
+        self._post_sms(to, body)
+        return {"label": _("SMS"), "recipients": to}
+
+    def _send_by_letter(self, _rendered):
+        self.letter_state = "to_print"
+        return {"label": _("letter")}
+
+    def _send_by_post(self, _rendered):
+        if not self.env["snailmail.letter"]._is_valid_address(self.partner_id):
+            return {"problem": _("the postal address of %s is incomplete", self.partner_id.name)}
+        self._create_snailmail_letter()
+        return {"label": _("post")}
+
+    def _send_by_handoff(self, _rendered):
+        lawyer = self.level_id.handoff_partner_id
+        self._hand_off(lawyer)
+        return {"label": _("hand-off to %s", lawyer.name)}
 
     def _hand_off(self, lawyer):
         """Hand the debtor's file over to ``lawyer``, or keep its open hand-off."""
@@ -463,13 +523,16 @@ class ReceivableDunningAction(models.Model):
         return handoff
 
     def _post_email(self, recipients, values):
-        """Queue the e-mail through the debtor's chatter, where it stays as the record."""
+        """Queue the e-mail through the reminder's chatter, where it stays as the record.
+
+        It holds the invoices' payment links (their access tokens): posted on the reminder, it
+        is readable by those who may read reminders (and by its recipients) only; the debtor's
+        chatter gets a note without them (``_log_sent_on_debtor``).
+        """
         partner_ids = recipients.ids
         if self.level_id.copy_salesperson and self.salesperson_id:
             partner_ids.append(self.salesperson_id.partner_id.id)
-        message = self.partner_id.with_context(
-            mail_notify_force_send=False, receivable_reminder=True
-        ).message_post(
+        self.message_id = self._with_reminder_context().message_post(
             body=Markup(values["body_html"]),  # rendered from a trusted template
             subject=values["subject"],
             email_from=values.get("email_from") or self.company_id.email_formatted,
@@ -480,16 +543,60 @@ class ReceivableDunningAction(models.Model):
             subtype_xmlid="mail.mt_comment",
             email_layout_xmlid="mail.mail_notification_light",
         )
-        self.message_id = message
 
     def _post_sms(self, recipient, body):
         number = recipient.mobile or recipient.phone
-        self.partner_id.with_context(receivable_reminder=True)._message_sms(
+        self._with_reminder_context()._message_sms(
             body,
             partner_ids=recipient.ids,
             sms_pid_to_number={recipient.id: recipient._phone_format(number=number) or number},
             put_in_queue=True,
         )
+
+    def _with_reminder_context(self):
+        # queued, not sent inline; the user who sends does not become a follower; only the
+        # given recipients are notified (``_notify_get_recipients``)
+        return self.with_context(
+            mail_notify_force_send=False, mail_create_nosubscribe=True, receivable_reminder=True
+        )
+
+    def _notify_get_recipients(self, message, msg_vals=False, **kwargs):
+        # A reminder goes to its recipients (the dunning contacts, the salesperson's copy), not
+        # to the followers of the reminder.
+        recipients = super()._notify_get_recipients(message, msg_vals, **kwargs)
+        if not self.env.context.get("receivable_reminder"):
+            return recipients
+        partner_ids = (msg_vals or {}).get("partner_ids") or message.partner_ids.ids
+        return [recipient for recipient in recipients if recipient["id"] in partner_ids]
+
+    def _log_sent_on_debtor(self):
+        """Note on the debtor's chatter, as its history, which reminder went to whom: without
+        its content, which stays on the reminder."""
+        self.ensure_one()
+        if not self.channels:
+            return
+        values = {
+            "reminder": self._get_html_link(title=self.level_id.name),
+            "channels": self.channels,
+            "recipients": ", ".join(self.recipient_ids.mapped("name")),
+            "amount": format_amount(self.env, self.amount_residual, self.currency_id),
+        }
+        if self.recipient_ids:
+            body = _("%(reminder)s sent (%(channels)s) to %(recipients)s for %(amount)s.", **values)
+        else:
+            body = _("%(reminder)s sent (%(channels)s) for %(amount)s.", **values)
+        self.partner_id._message_log(body=body)
+
+    def _subscribe_collectors(self):
+        """The debtor's collector follows its e-mailed reminders: the debtor's replies to a
+        reminder land on it."""
+
+        def collector_of(action):
+            return action.partner_id.with_company(action.company_id).receivable_collector_id
+
+        for collector, actions in self.filtered("message_id").grouped(collector_of).items():
+            if collector:
+                actions.message_subscribe(partner_ids=collector.partner_id.ids)
 
     def _create_snailmail_letter(self):
         report = self.env.ref("receivable_automation.action_report_dunning_letter")

@@ -124,15 +124,6 @@ class ResPartner(models.Model):
                 default=False,
             )
 
-    def _notify_get_recipients(self, message, msg_vals=False, **kwargs):
-        # A reminder goes to the dunning contacts (and the salesperson's copy), not to every
-        # internal follower of the customer.
-        recipients = super()._notify_get_recipients(message, msg_vals, **kwargs)
-        if not self.env.context.get("receivable_reminder"):
-            return recipients
-        partner_ids = (msg_vals or {}).get("partner_ids") or message.partner_ids.ids
-        return [recipient for recipient in recipients if recipient["id"] in partner_ids]
-
     def _message_get_suggested_recipients(self):
         # Writing from a debtor's client file proposes the contacts that receive its reminders.
         recipients = super()._message_get_suggested_recipients()
