@@ -20,3 +20,4 @@ from . import test_holds
 from . import test_client_file
 from . import test_channel_hooks
 from . import test_reminder_privacy
+from . import test_demo
