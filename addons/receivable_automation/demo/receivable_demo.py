@@ -10,9 +10,9 @@ DEMO_DAYS = 70  # the demo's daily runs start this many days ago
 DEMO_INVOICES = {
     "martin_1": ("demo_partner_martin", -38, 1800.0, 0.0),
     "martin_2": ("demo_partner_martin", -20, 960.0, 400.0),
-    "martin_3": ("demo_partner_martin", -3, 540.0, 0.0),
+    "martin_3": ("demo_partner_martin", -5, 540.0, 0.0),
     "dupont_1": ("demo_partner_dupont", -18, 2400.0, 0.0),
-    "dupont_2": ("demo_partner_dupont", -5, 310.0, 0.0),
+    "dupont_2": ("demo_partner_dupont", -10, 310.0, 0.0),
     "dupont_3": ("demo_partner_dupont", 2, 720.0, 0.0),
     "northwind_1": ("demo_partner_northwind", -32, 5200.0, 2000.0),
     "northwind_2": ("demo_partner_northwind", -20, 1250.0, 0.0),

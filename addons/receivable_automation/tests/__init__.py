@@ -21,3 +21,4 @@ from . import test_client_file
 from . import test_channel_hooks
 from . import test_reminder_privacy
 from . import test_demo
+from . import test_authority

@@ -19,6 +19,14 @@ class ReceivableCommon(AccountTestInvoicingCommon, MockEmail, MockSMS):
     """
 
     @classmethod
+    def get_default_groups(cls):
+        # The test user (a Billing Administrator) also configures dunning: being one does not
+        # make a Credit Manager.
+        return super().get_default_groups() | cls.env.ref(
+            "receivable_automation.group_receivable_manager"
+        )
+
+    @classmethod
     def setUpClass(cls):
         super().setUpClass()
         cls.company = cls.company_data["company"]

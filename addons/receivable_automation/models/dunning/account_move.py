@@ -13,22 +13,31 @@ class AccountMove(models.Model):
         index="btree_not_null",
         copy=False,
         default=lambda self: self._default_receivable_category(),
+        groups="base.group_user",
     )
-    receivable_category_effect = fields.Selection(related="receivable_category_id.dunning_effect")
+    receivable_category_effect = fields.Selection(
+        related="receivable_category_id.dunning_effect", groups="base.group_user"
+    )
     receivable_promise_date = fields.Date(
         "Promise Date",
         tracking=True,
         copy=False,
         help="Date the customer promised to pay.",
+        groups="base.group_user",
     )
     receivable_hold_ids = fields.Many2many(
         "receivable.dunning.hold",
         string="Dunning Holds",
         compute="_compute_receivable_hold_ids",
         help="Active holds on this invoice or on its whole debtor.",
+        groups="base.group_user",
     )
     receivable_action_line_ids = fields.One2many(
-        "receivable.dunning.action.line", "move_id", "Reminders"
+        "receivable.dunning.action.line",
+        "move_id",
+        "Reminders",
+        domain=[("action_id.state", "!=", "preview")],  # a preview is not history
+        groups="base.group_user",
     )
 
     @api.model

@@ -10,8 +10,11 @@ class AccountMoveLine(models.Model):
         copy=False,
         index="btree_not_null",
         help="Last level reminded for this item.",
+        groups="base.group_user",
     )
-    receivable_last_reminder_date = fields.Date("Last Reminder", copy=False)
+    receivable_last_reminder_date = fields.Date(
+        "Last Reminder", copy=False, groups="base.group_user"
+    )
 
     def _get_open_receivable_domain(self):
         """Posted customer items that still have something to pay."""

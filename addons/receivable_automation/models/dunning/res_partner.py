@@ -10,18 +10,21 @@ class ResPartner(models.Model):
         company_dependent=True,
         tracking=True,
         help="Overrides the policy of the debtor's profile and the company's default.",
+        groups="base.group_user",
     )
     receivable_applied_policy_id = fields.Many2one(
         "receivable.dunning.policy",
         "Applied Policy",
         compute="_compute_receivable_applied_policy",
         help="The debtor's own policy, else its profile's, else the company's default.",
+        groups="base.group_user",
     )
     receivable_profile_id = fields.Many2one(
         "receivable.debtor.profile",
         "Debtor Profile",
         index="btree_not_null",
         tracking=True,
+        groups="base.group_user",
     )
     receivable_collector_id = fields.Many2one(
         "res.users",
@@ -29,16 +32,21 @@ class ResPartner(models.Model):
         company_dependent=True,
         tracking=True,
         help="The credit controller in charge of this debtor.",
+        groups="base.group_user",
     )
     receivable_extra_days = fields.Integer(
         "Extra Days Between Levels",
         help="Added to the days of every level for this debtor (a debtor who always pays a "
         "little late, or a key account).",
+        groups="base.group_user",
+        tracking=True,
     )
     receivable_dunning_contact = fields.Boolean(
         "Dunning Contact",
         help="Receives the reminders of its company. Without one, the invoicing contacts "
         "receive them, else the company itself.",
+        groups="base.group_user",
+        tracking=True,
     )
     receivable_hold_ids = fields.One2many(
         "receivable.dunning.hold",
@@ -46,26 +54,44 @@ class ResPartner(models.Model):
         "Dunning Holds",
         domain=[("state", "=", "active")],
         help="Why reminders to this debtor, or some of its invoices, are held.",
+        groups="base.group_user",
     )
-    receivable_action_ids = fields.One2many("receivable.dunning.action", "partner_id", "Reminders")
+    receivable_action_ids = fields.One2many(
+        "receivable.dunning.action",
+        "partner_id",
+        "Reminders",
+        groups="base.group_user",
+    )
     receivable_open_line_ids = fields.Many2many(
-        "account.move.line", string="Open Items", compute="_compute_receivable_level"
+        "account.move.line",
+        string="Open Items",
+        compute="_compute_receivable_level",
+        groups="base.group_user",
     )
     receivable_closed_line_ids = fields.Many2many(
         "account.move.line",
         string="Closed Items",
         compute="_compute_receivable_level",
         help="The last paid items, as history.",
+        groups="base.group_user",
     )
     receivable_level_id = fields.Many2one(
         "receivable.dunning.level",
         "Dunning Level",
         compute="_compute_receivable_level",
         help="Highest level reached by the debtor's open invoices.",
+        groups="base.group_user",
     )
-    receivable_next_action_date = fields.Date("Next Reminder", compute="_compute_receivable_level")
+    receivable_next_action_date = fields.Date(
+        "Next Reminder",
+        compute="_compute_receivable_level",
+        groups="base.group_user",
+    )
     receivable_overdue_amount = fields.Monetary(
-        "Overdue", compute="_compute_receivable_level", currency_field="currency_id"
+        "Overdue",
+        compute="_compute_receivable_level",
+        currency_field="currency_id",
+        groups="base.group_user",
     )
 
     @api.depends_context("company")

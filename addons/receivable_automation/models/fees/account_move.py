@@ -1,16 +1,31 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, ValidationError
 
+from ..followup.receivable_state_mixin import MANAGER_GROUP
+
+WAIVER_FIELDS = ("receivable_fees_waived", "receivable_fees_waiver_reason")
+
 
 class AccountMove(models.Model):
     _inherit = "account.move"
 
     receivable_fees_waived = fields.Boolean(
-        "Fees Waived", tracking=True, copy=False, help="Set by a credit manager."
+        "Fees Waived",
+        tracking=True,
+        copy=False,
+        help="Set by a credit manager.",
+        groups="base.group_user",
     )
-    receivable_fees_waiver_reason = fields.Char("Waiver Reason", tracking=True, copy=False)
+    receivable_fees_waiver_reason = fields.Char(
+        "Waiver Reason", tracking=True, copy=False, groups="base.group_user"
+    )
     receivable_fees_move_id = fields.Many2one(
-        "account.move", "Fees Invoice", copy=False, readonly=True, index="btree_not_null"
+        "account.move",
+        "Fees Invoice",
+        copy=False,
+        readonly=True,
+        index="btree_not_null",
+        groups="base.group_user",
     )
 
     @api.constrains("receivable_fees_waived", "receivable_fees_waiver_reason")
@@ -21,12 +36,23 @@ class AccountMove(models.Model):
                     _("Say why the late-payment fees of %s are waived.", move.display_name)
                 )
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        moves = super().create(vals_list)
+        # after the defaults: a waiver may come from the context as well as from the values
+        if any(moves.mapped("receivable_fees_waived")):
+            moves._check_receivable_fees_waiver_access()
+        return moves
+
     def write(self, vals):
-        if "receivable_fees_waived" in vals and not self.env.user.has_group(
-            "receivable_automation.group_receivable_manager"
-        ):
-            raise AccessError(_("Only a credit manager can waive late-payment fees."))
+        if any(name in vals for name in WAIVER_FIELDS):
+            self._check_receivable_fees_waiver_access()
         return super().write(vals)
+
+    def _check_receivable_fees_waiver_access(self):
+        if self.env.su or self.env.user.has_group(MANAGER_GROUP):
+            return
+        raise AccessError(_("Only a credit manager can waive late-payment fees."))
 
     def _receivable_fees(self, date):
         """(interest, indemnity) due on this invoice on ``date``, in the company's currency."""

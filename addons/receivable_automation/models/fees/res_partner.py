@@ -9,6 +9,8 @@ class ResPartner(models.Model):
         digits=(16, 4),
         help="Yearly rate agreed in the contract, instead of the reference rate plus margin "
         "(never less than three times the legal rate).",
+        groups="base.group_user",
+        tracking=True,
     )
 
     def _receivable_fees_apply(self, company):

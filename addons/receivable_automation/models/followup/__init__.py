@@ -1,3 +1,4 @@
+from . import receivable_state_mixin
 from . import receivable_dispute_reason
 from . import receivable_dispute
 from . import receivable_dispute_line

@@ -1,6 +1,8 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
+from .receivable_state_mixin import USER_GROUP
+
 OPEN_DISPUTE_STATES = ("new", "in_progress")
 
 
@@ -10,7 +12,12 @@ class ReceivableDispute(models.Model):
 
     _name = "receivable.dispute"
     _description = "Dispute"
-    _inherit = ["mail.thread", "mail.activity.mixin", "receivable.hold.mixin"]
+    _inherit = [
+        "mail.thread",
+        "mail.activity.mixin",
+        "receivable.hold.mixin",
+        "receivable.state.mixin",
+    ]
     _order = "deadline, id desc"
     _check_company_auto = True
 
@@ -50,7 +57,9 @@ class ReceivableDispute(models.Model):
         ],
         default="new",
         required=True,
+        readonly=True,
         tracking=True,
+        copy=False,
     )
     is_overdue = fields.Boolean(compute="_compute_is_overdue", search="_search_is_overdue")
     accepted_amount = fields.Monetary(currency_field="currency_id", tracking=True, copy=False)
@@ -100,11 +109,12 @@ class ReceivableDispute(models.Model):
     # ------------------------------------------------------------------------------------------
 
     def action_start(self):
-        self._check_open()
-        self.state = "in_progress"
+        self._check_can_start()
+        self._write_state("in_progress")
 
     def action_resolve_with_credit_note(self):
         """Accept ``accepted_amount``: a posted credit note, reconciled with the invoices."""
+        self._check_can_resolve()
         for dispute in self:
             dispute._check_open()
             amount = dispute.accepted_amount
@@ -120,17 +130,18 @@ class ReceivableDispute(models.Model):
                     )
                 )
             dispute.credit_note_id = dispute._create_credit_note(amount)
-            dispute.state = "resolved"
+            dispute._write_state("resolved")
             dispute._release_invoices()
             dispute.message_post(body=_("Resolved by credit note %s.", dispute.credit_note_id.name))
 
     def action_reject(self):
         """Reject with the reason given, sent to the customer."""
+        self._check_can_reject()
         for dispute in self:
             dispute._check_open()
             if not (dispute.rejection_reason or "").strip():
                 raise UserError(_("Give the reason of the rejection: it is sent to the customer."))
-            dispute.state = "rejected"
+            dispute._write_state("rejected")
             dispute._release_invoices()
             # the customer's language: the template's ``lang`` is the dunning contact's
             dispute.message_post_with_source(
@@ -143,6 +154,29 @@ class ReceivableDispute(models.Model):
     # ------------------------------------------------------------------------------------------
     # Business methods
     # ------------------------------------------------------------------------------------------
+
+    def _check_can_start(self, as_user=None):
+        self._check_open()
+        self._check_controller(as_user)
+
+    def _check_can_resolve(self, as_user=None):
+        self._check_open()
+        self._check_controller(as_user)
+
+    def _check_can_reject(self, as_user=None):
+        self._check_open()
+        self._check_controller(as_user)
+
+    def _check_controller(self, as_user=None):
+        self._check_user_group(
+            as_user,
+            USER_GROUP,
+            _(
+                "%(user)s is not a credit controller and cannot start, resolve or reject "
+                "disputes.",
+                user=(as_user or self.env.user).name,
+            ),
+        )
 
     def _check_open(self):
         if self.filtered(lambda dispute: dispute.state not in OPEN_DISPUTE_STATES):

@@ -1,13 +1,19 @@
 import base64
+import logging
 
 from dateutil.relativedelta import relativedelta
 
 from odoo import Command, _, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 
-MANAGER_GROUP = "receivable_automation.group_receivable_manager"
+from .receivable_state_mixin import MANAGER_GROUP, USER_GROUP
+
 REMINDER_INTERVAL_DAYS = 7  # at most one reminder per instalment in this many days
 EDITABLE_STATES = ("draft", "requested")
+# what the approval was given for: frozen once the plan leaves negotiation
+NEGOTIATED_FIELDS = ("company_id", "partner_id", "move_ids", "fee_amount")
+
+_logger = logging.getLogger(__name__)
 
 
 class ReceivablePaymentPlan(models.Model):
@@ -17,9 +23,16 @@ class ReceivablePaymentPlan(models.Model):
 
     _name = "receivable.payment.plan"
     _description = "Payment Plan"
-    _inherit = ["mail.thread", "mail.activity.mixin", "receivable.hold.mixin"]
+    _inherit = [
+        "mail.thread",
+        "mail.activity.mixin",
+        "receivable.hold.mixin",
+        "receivable.state.mixin",
+        "esign.mixin",
+    ]
     _order = "id desc"
     _check_company_auto = True
+    _state_protected_fields = ("state", "approved_by_id")
 
     def _default_first_date(self):
         return fields.Date.context_today(self) + relativedelta(months=1)
@@ -91,18 +104,26 @@ class ReceivablePaymentPlan(models.Model):
         ],
         default="draft",
         required=True,
+        readonly=True,
         tracking=True,
         copy=False,
     )
     user_id = fields.Many2one(
         "res.users", "Responsible", required=True, default=lambda self: self.env.user
     )
+    approved_by_id = fields.Many2one(
+        "res.users",
+        "Approved By",
+        readonly=True,
+        copy=False,
+        tracking=True,
+        help="Whoever approved the plan; above the company's approval amount, a credit manager.",
+    )
     residual_at_activation = fields.Monetary(
         currency_field="currency_id", readonly=True, copy=False
     )
     date_activated = fields.Date("Started On", readonly=True, copy=False)
     needs_manager_approval = fields.Boolean(compute="_compute_needs_manager_approval")
-    esign_available = fields.Boolean(compute="_compute_esign_available")
 
     @api.depends("partner_id", "company_id")
     def _compute_move_ids(self):
@@ -143,9 +164,6 @@ class ReceivablePaymentPlan(models.Model):
                 > 0
             )
 
-    def _compute_esign_available(self):
-        self.esign_available = "esign.request" in self.env
-
     @api.constrains("state", "instalment_ids", "amount_total", "fee_amount")
     def _check_instalments(self):
         for plan in self.filtered(lambda plan: plan.state in ("approved", "active")):
@@ -176,67 +194,76 @@ class ReceivablePaymentPlan(models.Model):
                 vals["name"] = self.env["ir.sequence"].next_by_code("receivable.payment.plan")
         return super().create(vals_list)
 
+    def write(self, vals):
+        if any(name in vals for name in NEGOTIATED_FIELDS):
+            for plan in self.filtered(lambda plan: plan.state not in EDITABLE_STATES):
+                raise UserError(
+                    _(
+                        "Payment plan %s is no longer in negotiation: reset it to draft to change "
+                        "its debtor, invoices or fee.",
+                        plan.name,
+                    )
+                )
+        return super().write(vals)
+
     # ------------------------------------------------------------------------------------------
     # Actions
     # ------------------------------------------------------------------------------------------
 
     def action_compute_instalments(self):
         """Equal instalments from the rules, the fee on the first, the cents on the last."""
+        self._check_can_compute_instalments()
         for plan in self:
-            plan._check_state(EDITABLE_STATES)
             plan.instalment_ids = [Command.clear()] + [
                 Command.create(values) for values in plan._prepare_instalment_values()
             ]
         return True
 
     def action_request(self):
-        self._check_state(("draft",))
-        self.state = "requested"
+        self._check_can_request()
+        self._write_state("requested")
 
     def action_approve(self):
-        self._check_state(EDITABLE_STATES)
-        self._check_approval_rights()
+        self._check_can_approve()
         for plan in self:
             plan._check_schedule()
-        self.state = "approved"
+        self._write_state("approved", {"approved_by_id": self.env.user.id})
         for plan in self:
             plan.message_post(body=_("Payment plan approved by %s.", self.env.user.name))
 
     def action_activate(self):
         """Start the plan: its invoices leave dunning, payments now go to the instalments."""
-        self._check_state(("approved",))
+        self._check_can_activate()
         for plan in self:
             if not plan.instalment_ids:
                 raise UserError(_("Compute or enter the instalments of %s first.", plan.name))
             plan._create_fee_invoice()
             plan_moves = plan._get_plan_moves()
-            plan.write(
+            plan._write_state(
+                "active",
                 {
-                    "state": "active",
                     "date_activated": fields.Date.context_today(plan),
                     "residual_at_activation": sum(plan_moves.mapped("amount_residual_signed")),
-                }
+                },
             )
             plan._hold_place()
             plan.instalment_ids.write({"amount_paid": 0.0, "state": "pending"})
         return True
 
     def action_cancel(self):
-        self._check_state(("draft", "requested", "approved", "active"))
+        self._check_can_cancel()
         active = self.filtered(lambda plan: plan.state == "active")
-        self.state = "cancelled"
+        self._write_state("cancelled")
         active._release_invoices()
 
     def action_draft(self):
-        self._check_state(("requested", "approved", "cancelled"))
-        self.state = "draft"
+        self._check_can_draft()
+        self._write_state("draft", {"approved_by_id": False})
 
     def action_send_for_signature(self):
         """A signature request for the plan's PDF: the debtor's contact, then the user."""
         self.ensure_one()
-        self._check_state(("approved",))
-        if "esign.request" not in self.env:
-            raise UserError(_("Install the Electronic Signature app to sign payment plans."))
+        self._check_can_send_for_signature()
         request = self.env["esign.request"].create(self._prepare_esign_request_values())
         self.message_post(body=_("Sent for signature: %s.", request.name))
         return {
@@ -304,8 +331,75 @@ class ReceivablePaymentPlan(models.Model):
                     )
                 )
 
-    def _check_approval_rights(self):
-        if self.env.user.has_group(MANAGER_GROUP):
+    # ------------------------------------------------------------------------------------------
+    # Who may do what: each action checks its caller and the plan's state first
+    # ------------------------------------------------------------------------------------------
+
+    def _check_can_compute_instalments(self, as_user=None):
+        self._check_state(EDITABLE_STATES)
+        self._check_controller(as_user)
+
+    def _check_can_request(self, as_user=None):
+        self._check_state(("draft",))
+        self._check_controller(as_user)
+
+    def _check_can_approve(self, as_user=None):
+        """A credit controller approves up to the company's approval amount, a credit manager
+        above."""
+        self._check_state(EDITABLE_STATES)
+        self._check_controller(as_user)
+        self._check_approval_rights(as_user)
+
+    def _check_can_activate(self, as_user=None):
+        """A credit controller starts a plan approved by someone who could approve it."""
+        self._check_state(("approved",))
+        self._check_controller(as_user)
+        for plan in self.filtered("needs_manager_approval"):
+            approver = plan.approved_by_id
+            if not approver:
+                # approved before approvers were recorded: the user's own right is needed
+                plan._check_approval_rights(as_user)
+            elif not approver.has_group(MANAGER_GROUP):
+                raise AccessError(
+                    _(
+                        "Payment plan %(name)s was approved by %(approver)s, who is not a "
+                        "credit manager: above %(limit)s, a credit manager must approve it "
+                        "before it starts.",
+                        name=plan.name,
+                        approver=approver.name,
+                        limit=plan.currency_id.format(
+                            plan.company_id.receivable_plan_approval_amount
+                        ),
+                    )
+                )
+
+    def _check_can_cancel(self, as_user=None):
+        self._check_state(("draft", "requested", "approved", "active"))
+        self._check_controller(as_user)
+
+    def _check_can_draft(self, as_user=None):
+        self._check_state(("requested", "approved", "cancelled"))
+        self._check_controller(as_user)
+
+    def _check_can_send_for_signature(self, as_user=None):
+        """Signing starts the plan: whoever sends it must be allowed to start it."""
+        self._check_can_activate(as_user)
+
+    def _check_controller(self, as_user=None):
+        self._check_user_group(
+            as_user,
+            USER_GROUP,
+            _(
+                "%(user)s is not a credit controller and cannot change the status of payment "
+                "plans.",
+                user=(as_user or self.env.user).name,
+            ),
+        )
+
+    def _check_approval_rights(self, as_user=None):
+        if as_user is None and self.env.su:
+            return
+        if (as_user or self.env.user).has_group(MANAGER_GROUP):
             return
         for plan in self.filtered("needs_manager_approval"):
             raise AccessError(
@@ -460,7 +554,7 @@ class ReceivablePaymentPlan(models.Model):
 
     def _complete(self):
         for plan in self:
-            plan.state = "completed"
+            plan._write_state("completed")
             plan.message_post(body=_("All instalments are paid: the plan is completed."))
         self._release_invoices()
 
@@ -468,7 +562,7 @@ class ReceivablePaymentPlan(models.Model):
         """Acceleration: the whole balance is due again and dunning resumes at the next level
         at once; the customer is told and the plan's responsible gets an activity."""
         self.ensure_one()
-        self.state = "broken"
+        self._write_state("broken")
         self._release_invoices()
         self._accelerate()
         balance = self._get_balance()
@@ -510,7 +604,7 @@ class ReceivablePaymentPlan(models.Model):
         self._get_plan_moves()._receivable_accelerate()
 
     # ------------------------------------------------------------------------------------------
-    # Electronic signature (the esign add-on is optional)
+    # Electronic signature
     # ------------------------------------------------------------------------------------------
 
     def _prepare_esign_request_values(self):
@@ -540,9 +634,34 @@ class ReceivablePaymentPlan(models.Model):
         }
 
     def _esign_on_completed(self, request):
-        """Called by esign when everyone signed: the approved plan starts."""
-        # sudo: the last signer may be the customer, through the public signing page
-        plans = self.sudo().filtered(lambda plan: plan.state == "approved")
-        plans.action_activate()
+        """Called by esign when everyone signed: the approved plan starts, on behalf of whoever
+        created the request (not its editable "Sender"), if they may start it; otherwise the
+        plan's responsible is asked to check it and start it by hand."""
+        sender = request.create_uid
+        # sudo: the last signer may be the customer, through the public signing page; the
+        # plan starts as the request's creator, whose right to start it is checked first
+        plans = self.with_user(sender).sudo().filtered(lambda plan: plan.state == "approved")
         for plan in plans:
+            try:
+                plan._check_can_activate(sender)
+            except UserError as error:
+                _logger.warning("Signed payment plan %s not started: %s", plan.name, error)
+                plan._esign_refuse_activation(request, error)
+                continue
+            plan.action_activate()
             plan.message_post(body=_("Signed (%s): the payment plan is active.", request.name))
+
+    def _esign_refuse_activation(self, request, error):
+        self.ensure_one()
+        self.message_post(
+            body=_(
+                "Signed (%(request)s), but the plan was not started: %(reason)s",
+                request=request.name,
+                reason=error.args[0],
+            )
+        )
+        self.activity_schedule(
+            "mail.mail_activity_data_todo",
+            summary=_("Signed payment plan to check: %s", self.name),
+            user_id=self.user_id.id,
+        )

@@ -1,7 +1,9 @@
 from dateutil.relativedelta import relativedelta
 
 from odoo import Command, _, api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import UserError, ValidationError
+
+from .receivable_state_mixin import USER_GROUP
 
 
 class ReceivablePromise(models.Model):
@@ -10,7 +12,12 @@ class ReceivablePromise(models.Model):
 
     _name = "receivable.promise"
     _description = "Promise to Pay"
-    _inherit = ["mail.thread", "mail.activity.mixin", "receivable.hold.mixin"]
+    _inherit = [
+        "mail.thread",
+        "mail.activity.mixin",
+        "receivable.hold.mixin",
+        "receivable.state.mixin",
+    ]
     _order = "date desc, id desc"
     _check_company_auto = True
 
@@ -54,7 +61,9 @@ class ReceivablePromise(models.Model):
         ],
         default="open",
         required=True,
+        readonly=True,
         tracking=True,
+        copy=False,
     )
     residual_at_promise = fields.Monetary(currency_field="currency_id", readonly=True)
     amount_paid = fields.Monetary(currency_field="currency_id", readonly=True, tracking=True)
@@ -105,8 +114,30 @@ class ReceivablePromise(models.Model):
         return promises
 
     def action_cancel(self):
-        self.filtered(lambda promise: promise.state == "open").write({"state": "cancelled"})
+        self._check_can_cancel()
+        self._write_state("cancelled")
         self._resume_invoices()
+
+    def _check_can_cancel(self, as_user=None):
+        for promise in self.filtered(lambda promise: promise.state != "open"):
+            raise UserError(
+                _(
+                    "The promise “%(name)s” is already %(state)s: only an open promise can be "
+                    "cancelled.",
+                    name=promise.name,
+                    state=dict(promise._fields["state"]._description_selection(self.env))[
+                        promise.state
+                    ],
+                )
+            )
+        self._check_user_group(
+            as_user,
+            USER_GROUP,
+            _(
+                "%(user)s is not a credit controller and cannot cancel promises to pay.",
+                user=(as_user or self.env.user).name,
+            ),
+        )
 
     @api.model
     def _cron_check_promises(self):
@@ -174,7 +205,7 @@ class ReceivablePromise(models.Model):
                 state = "partly_kept"
             else:
                 state = "broken"
-            promise.write({"state": state, "amount_paid": paid})
+            promise._write_state(state, {"amount_paid": paid})
             if state != "kept":
                 promise._escalate()
         self._resume_invoices()

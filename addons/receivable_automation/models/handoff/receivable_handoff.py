@@ -7,9 +7,11 @@ import zipfile
 from markupsafe import Markup
 
 from odoo import Command, _, api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL
 from odoo.tools.pdf import merge_pdf
+
+from ..followup.receivable_state_mixin import USER_GROUP
 
 _logger = logging.getLogger(__name__)
 
@@ -32,7 +34,12 @@ class ReceivableHandoff(models.Model):
 
     _name = "receivable.handoff"
     _description = "Hand-off to a Lawyer or Collection Agency"
-    _inherit = ["mail.thread", "mail.activity.mixin", "receivable.hold.mixin"]
+    _inherit = [
+        "mail.thread",
+        "mail.activity.mixin",
+        "receivable.hold.mixin",
+        "receivable.state.mixin",
+    ]
     _order = "date desc, id desc"
     _check_company_auto = True
 
@@ -72,9 +79,11 @@ class ReceivableHandoff(models.Model):
             ("closed", "Closed"),
         ],
         required=True,
+        readonly=True,
         default="handed_over",
         tracking=True,
         index=True,
+        copy=False,
     )
     note = fields.Text(help="Instructions for the lawyer, sent with the dossier.")
     action_id = fields.Many2one(
@@ -153,6 +162,14 @@ class ReceivableHandoff(models.Model):
         for handoff in self:
             handoff.amount_remaining = handoff.amount_handed - handoff.amount_recovered
 
+    @api.constrains("lawyer_id", "partner_id")
+    def _check_debtor_and_lawyer(self):
+        for handoff in self:
+            if handoff.lawyer_id.commercial_partner_id == handoff.partner_id:
+                raise ValidationError(
+                    _("A debtor's file cannot be handed over to the debtor itself.")
+                )
+
     @api.model_create_multi
     def create(self, vals_list):
         Partner = self.env["res.partner"]
@@ -164,7 +181,6 @@ class ReceivableHandoff(models.Model):
             if vals.get("name", _("New")) == _("New"):
                 vals["name"] = self.env["ir.sequence"].next_by_code("receivable.handoff")
         handoffs = super().create(vals_list)
-        handoffs._check_debtor_and_lawyer()
         handoffs._set_handed_items()
         handoffs._stop_dunning()
         for handoff in handoffs:
@@ -179,22 +195,22 @@ class ReceivableHandoff(models.Model):
     # ------------------------------------------------------------------------------------------
 
     def action_in_recovery(self):
-        self._check_state(("handed_over",), _("put in recovery"))
-        self.state = "in_recovery"
+        self._check_can_in_recovery()
+        self._write_state("in_recovery")
 
     def action_recovered(self):
-        self._check_state(OPEN_HANDOFF_STATES, _("marked as recovered"))
-        self.state = "recovered"
+        self._check_can_recovered()
+        self._write_state("recovered")
         self._resume_dunning()
 
     def action_close(self):
-        self._check_state((*OPEN_HANDOFF_STATES, "recovered"), _("closed"))
-        self.state = "closed"
+        self._check_can_close()
+        self._write_state("closed")
         self._resume_dunning()
 
     def action_send_dossier(self):
         """Rebuild the dossier with today's data and send it again to the lawyer."""
-        self._check_state(OPEN_HANDOFF_STATES, _("sent again"))
+        self._check_can_send_dossier()
         self._build_dossier()
         self._send_dossier()
 
@@ -206,6 +222,32 @@ class ReceivableHandoff(models.Model):
     # Business methods
     # ------------------------------------------------------------------------------------------
 
+    def _check_can_in_recovery(self, as_user=None):
+        self._check_state(("handed_over",), _("put in recovery"))
+        self._check_controller(as_user)
+
+    def _check_can_recovered(self, as_user=None):
+        self._check_state(OPEN_HANDOFF_STATES, _("marked as recovered"))
+        self._check_controller(as_user)
+
+    def _check_can_close(self, as_user=None):
+        self._check_state((*OPEN_HANDOFF_STATES, "recovered"), _("closed"))
+        self._check_controller(as_user)
+
+    def _check_can_send_dossier(self, as_user=None):
+        self._check_state(OPEN_HANDOFF_STATES, _("sent again"))
+        self._check_controller(as_user)
+
+    def _check_controller(self, as_user=None):
+        self._check_user_group(
+            as_user,
+            USER_GROUP,
+            _(
+                "%(user)s is not a credit controller and cannot change the status of hand-offs.",
+                user=(as_user or self.env.user).name,
+            ),
+        )
+
     def _check_state(self, states, verb):
         if self.filtered(lambda handoff: handoff.state not in states):
             selection = dict(self._fields["state"]._description_selection(self.env))
@@ -216,11 +258,6 @@ class ReceivableHandoff(models.Model):
                     verb=verb,
                 )
             )
-
-    def _check_debtor_and_lawyer(self):
-        for handoff in self:
-            if handoff.lawyer_id.commercial_partner_id == handoff.partner_id:
-                raise UserError(_("A debtor's file cannot be handed over to the debtor itself."))
 
     def _get_open_items(self):
         """The debtor's open receivable items in the hand-off's company."""

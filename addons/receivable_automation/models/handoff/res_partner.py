@@ -4,8 +4,12 @@ from odoo import _, api, fields, models
 class ResPartner(models.Model):
     _inherit = "res.partner"
 
-    receivable_handoff_ids = fields.One2many("receivable.handoff", "partner_id", "Hand-offs")
-    receivable_handoff_count = fields.Integer(compute="_compute_receivable_handoff_count")
+    receivable_handoff_ids = fields.One2many(
+        "receivable.handoff", "partner_id", "Hand-offs", groups="base.group_user"
+    )
+    receivable_handoff_count = fields.Integer(
+        compute="_compute_receivable_handoff_count", groups="base.group_user"
+    )
 
     @api.depends("receivable_handoff_ids")
     def _compute_receivable_handoff_count(self):
