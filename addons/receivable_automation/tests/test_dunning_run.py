@@ -40,8 +40,9 @@ class TestDunningRun(ReceivableCommon):
         self.assertNotIn(not_due.name, mail.body_html)
         self.assertFalse(self._mails_to(self.salesperson.partner_id), "no copy at level 1")
         # logged on the debtor and on each invoice
-        self.assertEqual(reminder.message_id.model, "res.partner")
-        self.assertEqual(reminder.message_id.res_id, self.debtor.id)
+        self.assertEqual(reminder.message_id.model, "receivable.dunning.action")
+        self.assertEqual(reminder.message_id.res_id, reminder.id)
+        self.assertIn("First reminder", self.debtor.message_ids[0].body)
         for invoice in inv_1 + inv_2:
             self.assertTrue(
                 invoice.message_ids.filtered(lambda m: "First reminder" in (m.body or "")),
