@@ -60,6 +60,7 @@ class ResPartner(models.Model):
         "receivable.dunning.action",
         "partner_id",
         "Reminders",
+        domain=[("state", "!=", "preview")],  # a preview is not history
         groups="base.group_user",
     )
     receivable_open_line_ids = fields.Many2many(
@@ -83,9 +84,7 @@ class ResPartner(models.Model):
         groups="base.group_user",
     )
     receivable_next_action_date = fields.Date(
-        "Next Reminder",
-        compute="_compute_receivable_level",
-        groups="base.group_user",
+        "Next Reminder", compute="_compute_receivable_level", groups="base.group_user"
     )
     receivable_overdue_amount = fields.Monetary(
         "Overdue",
@@ -120,6 +119,8 @@ class ResPartner(models.Model):
                 ("parent_state", "=", "posted"),
                 ("account_type", "=", "asset_receivable"),
                 ("reconciled", "=", True),
+                # the invoices themselves, not the payments that closed them
+                ("move_id.move_type", "in", ("out_invoice", "out_receipt", "out_refund")),
             ],
             order="date desc, id desc",
             limit=80 * len(debtors),
