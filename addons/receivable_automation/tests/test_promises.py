@@ -32,7 +32,8 @@ class TestPromises(ReceivableCommon):
         self._run(date(2026, 1, 11))  # first reminder; the second is due on the 26th
         promise = self._promise(invoice, 1000, date(2026, 1, 25))
         self.assertEqual(invoice.receivable_category_id.code, "PDP")
-        self.assertEqual(invoice.receivable_promise_date, date(2026, 1, 27))
+        self.assertEqual(invoice.receivable_promise_date, date(2026, 1, 25), "the date promised")
+        self.assertEqual(invoice.receivable_hold_ids.date_until, date(2026, 1, 27), "plus grace")
         self.assertFalse(self._run(date(2026, 1, 26)).action_ids, "paused")
         self.assertFalse(self._run(date(2026, 1, 27)).action_ids, "grace period")
         self.assertEqual(self._run(date(2026, 1, 28)).action_ids.level_id, self.level_2)

@@ -41,7 +41,7 @@ class ReceivablePaymentPlan(models.Model):
     company_id = fields.Many2one(
         "res.company", required=True, default=lambda self: self.env.company
     )
-    currency_id = fields.Many2one(related="company_id.currency_id")
+    currency_id = fields.Many2one("res.currency", compute="_compute_currency_id")
     partner_id = fields.Many2one(
         "res.partner",
         "Debtor",
@@ -125,6 +125,15 @@ class ReceivablePaymentPlan(models.Model):
     date_activated = fields.Date("Started On", readonly=True, copy=False)
     needs_manager_approval = fields.Boolean(compute="_compute_needs_manager_approval")
 
+    @api.depends("company_id")
+    def _compute_currency_id(self):
+        for record in self:
+            record.currency_id = record._get_currency()
+
+    def _get_currency(self):
+        # the form's first onchange computes before the company and its currency are set
+        return self.currency_id or (self.company_id or self.env.company).currency_id
+
     @api.depends("partner_id", "company_id")
     def _compute_move_ids(self):
         for plan in self:
@@ -158,7 +167,7 @@ class ReceivablePaymentPlan(models.Model):
     def _compute_needs_manager_approval(self):
         for plan in self:
             plan.needs_manager_approval = (
-                plan.currency_id.compare_amounts(
+                plan._get_currency().compare_amounts(
                     plan.amount_total, plan.company_id.receivable_plan_approval_amount
                 )
                 > 0

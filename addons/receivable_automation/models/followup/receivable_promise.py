@@ -25,7 +25,7 @@ class ReceivablePromise(models.Model):
     company_id = fields.Many2one(
         "res.company", required=True, default=lambda self: self.env.company
     )
-    currency_id = fields.Many2one(related="company_id.currency_id")
+    currency_id = fields.Many2one("res.currency", compute="_compute_currency_id")
     partner_id = fields.Many2one(
         "res.partner", "Debtor", required=True, domain="[('is_company', '=', True)]"
     )
@@ -68,14 +68,23 @@ class ReceivablePromise(models.Model):
     residual_at_promise = fields.Monetary(currency_field="currency_id", readonly=True)
     amount_paid = fields.Monetary(currency_field="currency_id", readonly=True, tracking=True)
 
+    @api.depends("company_id")
+    def _compute_currency_id(self):
+        for record in self:
+            record.currency_id = record._get_currency()
+
+    def _get_currency(self):
+        # the form's first onchange computes before the company and its currency are set
+        return self.currency_id or (self.company_id or self.env.company).currency_id
+
     @api.depends("partner_id", "amount", "date")
     def _compute_name(self):
         for promise in self:
             promise.name = _(
                 "%(debtor)s: %(amount)s by %(date)s",
                 debtor=promise.partner_id.name,
-                amount=promise.currency_id.format(promise.amount),
-                date=promise.date,
+                amount=promise._get_currency().format(promise.amount or 0.0),
+                date=promise.date or "",
             )
 
     @api.constrains("amount", "date", "move_ids")
@@ -187,7 +196,8 @@ class ReceivablePromise(models.Model):
             promise.move_ids.write(
                 {
                     "receivable_category_id": promised.id,
-                    "receivable_promise_date": promise._get_deadline(),
+                    # the date promised; the grace days are in the promise's hold
+                    "receivable_promise_date": promise.date,
                 }
             )
 
