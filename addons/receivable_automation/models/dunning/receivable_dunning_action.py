@@ -646,7 +646,7 @@ class ReceivableDunningAction(models.Model):
                 body = _(
                     "%(level)s (%(channels)s) on %(date)s: %(residual)s of this invoice due "
                     "since %(due)s, within %(total)s reminded to %(debtor)s.",
-                    level=action.level_id.name,
+                    level=(line.level_id or action.level_id).name,
                     channels=channels,
                     date=action.date,
                     residual=format_amount(self.env, line.amount_residual, line.currency_id),
@@ -666,8 +666,9 @@ class ReceivableDunningAction(models.Model):
         # (lock dates, taxes) per line that these two dunning fields don't need.
         MoveLine = self.env["account.move.line"]
         MoveLine.flush_model(["receivable_level_id", "receivable_last_reminder_date"])
-        for (level, date), actions in self.grouped(
-            lambda action: (action.level_id, action.date)
+        # each item moves to its own level: one reminder may group items of several levels
+        for (level, date), lines in self.line_ids.grouped(
+            lambda line: (line.level_id or line.action_id.level_id, line.action_id.date)
         ).items():
             self.env.cr.execute(
                 SQL(
@@ -678,7 +679,7 @@ class ReceivableDunningAction(models.Model):
                     """,
                     level.id,
                     date,
-                    actions.line_ids.move_line_id.ids,
+                    lines.move_line_id.ids,
                 )
             )
         self.line_ids.move_line_id.invalidate_recordset(

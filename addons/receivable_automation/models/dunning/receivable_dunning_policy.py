@@ -17,6 +17,14 @@ class ReceivableDunningPolicy(models.Model):
         "res.company", required=True, default=lambda self: self.env.company
     )
     description = fields.Text(translate=True)
+    one_reminder_per_day = fields.Boolean(
+        "One Reminder per Day",
+        default=True,
+        tracking=True,
+        help="A debtor whose invoices are due at several levels on the same day gets one "
+        "reminder, in the tone of the highest level, each invoice at its own level. Otherwise "
+        "it gets one reminder per level.",
+    )
     level_ids = fields.One2many("receivable.dunning.level", "policy_id", "Levels", copy=True)
     level_count = fields.Integer(compute="_compute_level_count")
 

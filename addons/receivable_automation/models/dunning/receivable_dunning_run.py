@@ -183,29 +183,38 @@ class ReceivableDunningRun(models.Model):
         return actions
 
     def _plan_actions(self):
-        """[(debtor id, level, items)]: one reminder per debtor and level, grouping that
-        debtor's items due at that level on the run's date."""
+        """[(debtor id, level, items)]: the reminders due on the run's date. Each item is due
+        at its own level (``item["level"]``); a policy with one reminder per day groups a
+        debtor's items of every level in one reminder at the highest, otherwise there is one
+        reminder per debtor and level."""
         items = self._deduct_credits(self._deduct_held_amounts(self._get_due_items()))
         levels = self._get_levels_by_debtor({item["debtor_id"] for item in items})
         level_days = self._get_level_days({item["level_id"] for item in items} - {None})
         already_planned = self._get_planned_keys()
+        debtors_planned = {debtor_id for debtor_id, _level_id in already_planned}
         groups = defaultdict(list)
         for item in items:
             debtor_levels = levels.get(item["debtor_id"])
             if not debtor_levels:
                 continue
-            level = self._get_next_level(item, debtor_levels, level_days)
-            if level and (item["debtor_id"], level.id) not in already_planned:
+            item["level"] = level = self._get_next_level(item, debtor_levels, level_days)
+            if not level:
+                continue
+            if level.policy_id.one_reminder_per_day:
+                if item["debtor_id"] not in debtors_planned:
+                    groups[item["debtor_id"], None].append(item)
+            elif (item["debtor_id"], level.id) not in already_planned:
                 groups[item["debtor_id"], level].append(item)
+        plans = []
         currency = self.company_id.currency_id
-        return [
-            (debtor_id, level, level_items)
-            for (debtor_id, level), level_items in groups.items()
-            if currency.compare_amounts(
-                sum(item["amount_residual"] for item in level_items), level.min_overdue_amount
+        for (debtor_id, level), group_items in groups.items():
+            level = level or max(
+                (item["level"] for item in group_items), key=lambda lvl: (lvl.days, lvl.id)
             )
-            >= 0
-        ]
+            total = sum(item["amount_residual"] for item in group_items)
+            if currency.compare_amounts(total, level.min_overdue_amount) >= 0:
+                plans.append((debtor_id, level, group_items))
+        return plans
 
     def _deduct_held_amounts(self, items):
         """Only what is not held is reminded: an amount held on an invoice (a dispute) is taken
@@ -410,7 +419,7 @@ class ReceivableDunningRun(models.Model):
     def _prepare_action_line_values(self, action, item):
         return {
             "action_id": action.id,
-            "level_id": action.level_id.id,
+            "level_id": item["level"].id,
             "move_line_id": item["id"],
             "move_id": item["move_id"],
             "currency_id": item["currency_id"],
