@@ -99,6 +99,8 @@ class ReceivableDunningHold(models.Model):
 
     @api.model
     def _selection_owner_model(self):
+        # sudo: only the names of models, to label the owner of a hold; ir.model is not
+        # readable by every credit controller
         return [(model.model, model.name) for model in self.env["ir.model"].sudo().search([])]
 
     @api.depends_context("lang")
