@@ -25,3 +25,4 @@ from . import test_reminder_privacy
 from . import test_demo
 from . import test_one_reminder_per_day
 from . import test_safety_gate
+from . import test_click_everywhere
