@@ -76,3 +76,10 @@ class TestClientFile(ReceivableCommon):
         self.assertEqual(len(today_run), 1)
         action.with_user(self.collector).run()
         self.assertEqual(len(Run.search([("date", "=", date.today())])), 1, "reused, not piled up")
+
+    def test_reminder_lists_create_nothing_and_open_expanded(self):
+        arch = self.env["receivable.dunning.action"].get_view(
+            self.env.ref("receivable_automation.receivable_dunning_action_view_list").id, "list"
+        )["arch"]
+        self.assertIn('create="false"', arch, "no empty 'New' reminder")
+        self.assertIn('expand="1"', arch, "To Validate opens on its reminders")

@@ -86,3 +86,12 @@ class TestSafetyGate(ReceivableCommon):
         self.debtor.email = False
         self.reminder.invalidate_recordset(["gate_warning", "gate_blocking"])
         self.assertIn("No e-mail address for Ann Accountant", self.reminder.gate_warning)
+
+    def test_validating_a_reminder_that_fails_says_why(self):
+        self.contact.email = False
+        self.debtor.email = False
+        with self.mock_mail_gateway():
+            result = self.reminder.with_user(self.collector).action_validate()
+        self.assertEqual(self.reminder.state, "failed")
+        self.assertEqual(result["tag"], "display_notification")
+        self.assertIn("no e-mail address for Ann Accountant", result["params"]["message"])

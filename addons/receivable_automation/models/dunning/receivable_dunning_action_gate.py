@@ -209,7 +209,28 @@ class ReceivableDunningAction(models.Model):
                     reasons=blocked[0].gate_warning,
                 )
             )
-        return super().action_validate()
+        super().action_validate()
+        return self._notify_not_sent()
+
+    def _notify_not_sent(self):
+        """Say what happened to the reminders that did not go out, right where they were
+        validated; they stay in To Validate with the reason."""
+        not_sent = self.filtered(lambda action: action.state in ("failed", "to_validate"))
+        if not not_sent:
+            return True
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "title": _("%s reminder(s) not sent", len(not_sent)),
+                "message": "\n".join(
+                    f"{action.name}: {action.error_message or ''}" for action in not_sent
+                ),
+                "type": "warning",
+                "sticky": True,
+                "next": {"type": "ir.actions.client", "tag": "soft_reload"},
+            },
+        }
 
     def _send(self):
         """Reminders that the gate holds wait for a collector instead of going out."""

@@ -5,9 +5,8 @@ import { registry } from "@web/core/registry";
 registry.category("web_tour.tours").add("receivable_collector_tour", {
     steps: () => [
         {
-            content: "The reminders to validate are grouped by level",
+            content: "The reminders to validate are grouped by level, opened",
             trigger: ".o_group_header:contains('Tour formal notice')",
-            run: "click",
         },
         {
             content: "Open the debtor's reminder",
