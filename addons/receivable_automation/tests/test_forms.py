@@ -15,6 +15,7 @@ class TestForms(ReceivableCommon):
         invoice = self._invoice(self.debtor, 1000)
         with Form(self.env["receivable.promise"].with_user(self.collector)) as promise:
             self.assertFalse(promise.partner_id)
+            self.assertEqual(promise.name, "New Promise to Pay", "not 'False: 0.00 by'")
             promise.partner_id = self.debtor
             promise.amount = 400
             promise.date = date(2099, 1, 31)

@@ -80,6 +80,9 @@ class ReceivablePromise(models.Model):
     @api.depends("partner_id", "amount", "date")
     def _compute_name(self):
         for promise in self:
+            if not (promise.partner_id and promise.date):
+                promise.name = _("New Promise to Pay")
+                continue
             promise.name = _(
                 "%(debtor)s: %(amount)s by %(date)s",
                 debtor=promise.partner_id.name,
