@@ -138,6 +138,23 @@ class TestHolds(ReceivableCommon):
         self.assertAlmostEqual(reminder.amount_residual, 600)
         self.assertAlmostEqual(reminder.amount_disputed, 400)
 
+    @freeze_time("2026-01-05")
+    def test_plan_and_handoff_leave_the_disputed_amount_out(self):
+        """A payment plan schedules, and a lawyer receives, what is not under dispute."""
+        invoice = self._invoice(self.debtor, 1000)
+        self._dispute(self.debtor, invoice, 300)
+        plan = self._active_plan(self.debtor, invoice)
+        self.assertAlmostEqual(plan.amount_disputed, 300, msg="the form warns about it")
+        self.assertAlmostEqual(plan.amount_total, 700)
+        self.assertAlmostEqual(sum(plan.instalment_ids.mapped("amount")), 700)
+        other = self._new_debtor("Handed")
+        other_invoice = self._invoice(other, 1000)
+        self._dispute(other, other_invoice, 400)
+        with self.mock_mail_gateway():
+            handoff = self._handoff(other)
+        self.assertAlmostEqual(handoff.amount_handed, 600)
+        self.assertAlmostEqual(handoff.amount_disputed, 400)
+
     def test_disputed_amount_of_a_foreign_currency_invoice_in_company_currency(self):
         """1,000 EUR at 2 EUR per USD, 300 EUR disputed: 350 USD claimed, 150 USD held."""
         eur = self.setup_other_currency("EUR")

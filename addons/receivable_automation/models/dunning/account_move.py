@@ -152,6 +152,18 @@ class AccountMove(models.Model):
         )
         missing.invalidate_recordset(["access_token"])
 
+    def _receivable_get_held_amount(self):
+        """What holds on an amount (open disputes) keep out of these invoices, in the
+        company's currency at each invoice's own rate."""
+        holds = self.env["receivable.dunning.hold"].search(
+            [("move_id", "in", self.ids), ("amount", "!=", False), ("is_effective", "=", True)]
+        )
+        total = 0.0
+        for move, move_holds in holds.grouped("move_id").items():
+            rate = move.amount_residual_signed / move.amount_residual if move.amount_residual else 1
+            total += min(sum(move_holds.mapped("amount")), move.amount_residual) * rate
+        return total
+
     def action_receivable_hold(self):
         """Hold the reminders of this invoice, with a reason and an end date."""
         self.ensure_one()

@@ -68,6 +68,12 @@ class ReceivablePaymentPlan(models.Model):
         copy=False,
         help="Invoice of the plan's fee, created when the plan starts.",
     )
+    amount_disputed = fields.Monetary(
+        "Under Dispute",
+        compute="_compute_amount_disputed",
+        currency_field="currency_id",
+        help="Held by open disputes on these invoices: left out until the disputes are settled.",
+    )
     amount_total = fields.Monetary(
         "Amount Due",
         compute="_compute_amount_total",
@@ -145,11 +151,20 @@ class ReceivablePaymentPlan(models.Model):
                 plan.move_ids = plan.move_ids
 
     @api.depends("move_ids")
+    def _compute_amount_disputed(self):
+        for plan in self:
+            plan.amount_disputed = plan.move_ids._receivable_get_held_amount()
+
+    @api.depends("move_ids")
     def _compute_amount_total(self):
         for plan in self:
             # frozen once the plan leaves negotiation: payments must not move the target
             if plan.state in EDITABLE_STATES or not plan.amount_total:
-                plan.amount_total = sum(plan.move_ids.mapped("amount_residual_signed"))
+                # a disputed amount is not the customer's to schedule until it is settled
+                plan.amount_total = (
+                    sum(plan.move_ids.mapped("amount_residual_signed"))
+                    - plan.move_ids._receivable_get_held_amount()
+                )
             else:
                 plan.amount_total = plan.amount_total
 

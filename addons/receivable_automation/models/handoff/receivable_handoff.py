@@ -99,6 +99,12 @@ class ReceivableHandoff(models.Model):
         check_company=True,
         help="The debtor's open invoices when the file was handed over.",
     )
+    amount_disputed = fields.Monetary(
+        "Under Dispute",
+        compute="_compute_amount_disputed",
+        currency_field="currency_id",
+        help="Held by open disputes on these invoices: left out until the disputes are settled.",
+    )
     amount_handed = fields.Monetary(
         "Amount Handed Over",
         readonly=True,
@@ -156,6 +162,11 @@ class ReceivableHandoff(models.Model):
                 and partial.credit_move_id.move_id.move_type != "out_refund"
             )
             handoff.amount_recovered = sum(partials.mapped("amount"))
+
+    @api.depends("move_ids")
+    def _compute_amount_disputed(self):
+        for handoff in self:
+            handoff.amount_disputed = handoff.move_ids._receivable_get_held_amount()
 
     @api.depends("amount_handed", "amount_recovered")
     def _compute_amount_remaining(self):
@@ -391,7 +402,10 @@ class ReceivableHandoff(models.Model):
     def _set_handed_items(self):
         for handoff in self:
             items = handoff._get_open_items()
-            balance = sum(items.mapped("amount_residual"))
+            # disputed amounts stay with the dispute, not with the lawyer
+            balance = sum(items.mapped("amount_residual")) - (
+                items.move_id._receivable_get_held_amount()
+            )
             if handoff.currency_id.compare_amounts(balance, 0) <= 0:
                 raise UserError(
                     _(
