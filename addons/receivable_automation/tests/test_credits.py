@@ -51,6 +51,8 @@ class TestCredits(ReceivableCommon):
         newest = self._invoice(self.debtor, 400)
         self._credit_note(self.debtor, 1200)
         reminder = self._run(date(2026, 1, 11)).action_ids
+        self.assertEqual(reminder.state, "sent", "credits already counted do not hold it")
+        self.assertAlmostEqual(reminder.debtor_credit, 1200)
         self.assertEqual(reminder.line_ids.move_id, newest, "the oldest is covered")
         self.assertNotIn(oldest, reminder.line_ids.move_id)
         self.assertAlmostEqual(reminder.amount_residual, 200)

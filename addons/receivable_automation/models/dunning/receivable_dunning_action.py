@@ -66,6 +66,12 @@ class ReceivableDunningAction(models.Model):
         currency_field="currency_id",
         help="The debtor's credit notes and unmatched payments, deducted from what is claimed.",
     )
+    debtor_credit = fields.Monetary(
+        "Debtor's Credit",
+        currency_field="currency_id",
+        readonly=True,
+        help="What the debtor had to its credit when the reminder was prepared.",
+    )
     credit_note = fields.Char(
         compute="_compute_credit_note",
         help="Sentence for the reminder saying which credits were deducted, in the debtor's "

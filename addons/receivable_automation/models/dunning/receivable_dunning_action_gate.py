@@ -85,8 +85,8 @@ class ReceivableDunningAction(models.Model):
                     )
 
     def _gate_unmatched_payments(self):
-        """The debtor has more to its credit (payments, credit notes not matched yet) than the
-        reminder deducted when it was prepared."""
+        """The debtor has more to its credit (payments, credit notes not matched yet) than when
+        the reminder was prepared."""
         credits = self.env["account.move.line"]._read_group(
             [
                 ("partner_id", "child_of", self.partner_id.ids),
@@ -104,16 +104,16 @@ class ReceivableDunningAction(models.Model):
             credit_by_debtor[partner.commercial_partner_id, company] -= amount
         for action in self:
             credit = credit_by_debtor[action.partner_id, action.company_id]
-            if action.currency_id.compare_amounts(credit, action.amount_credited) > 0:
+            if action.currency_id.compare_amounts(credit, action.debtor_credit) > 0:
                 yield (
                     action.id,
                     True,
                     _(
                         "The debtor has %(credit)s to its credit (payments or credit notes not "
-                        "matched yet), %(counted)s of it counted in this reminder: match them "
+                        "matched yet), %(counted)s when the reminder was prepared: match them "
                         "with the invoices first.",
                         credit=format_amount(self.env, credit, action.currency_id),
-                        counted=format_amount(self.env, action.amount_credited, action.currency_id),
+                        counted=format_amount(self.env, action.debtor_credit, action.currency_id),
                     ),
                 )
 

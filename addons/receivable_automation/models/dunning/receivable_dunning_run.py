@@ -246,10 +246,12 @@ class ReceivableDunningRun(models.Model):
         partly covered one only for the rest. A debtor whose credits cover everything due gets
         no reminder."""
         debtor_credits = self._get_debtor_credits({item["debtor_id"] for item in items})
+        credit_totals = dict(debtor_credits)
         currency = self.company_id.currency_id
         claimed = []
         for item in items:  # by debtor, oldest first
             item["amount_credited"] = 0.0
+            item["debtor_credit"] = credit_totals.get(item["debtor_id"], 0.0)
             credit = debtor_credits.get(item["debtor_id"], 0.0)
             if currency.compare_amounts(credit, 0) > 0:
                 residual = item["amount_residual"]
@@ -304,6 +306,7 @@ class ReceivableDunningRun(models.Model):
             columns["policy"].append(level.policy_id.id)
             columns["state"].append(self._get_new_action_state(level, preview))
             columns["name"].append(f"{level.name} - {names[debtor_id]} ({self.date})")
+            columns["credit"].append(_items[0]["debtor_credit"])
         self.env["receivable.dunning.action"].flush_model()
         defaults = self._get_action_insert_defaults()
         self.env.cr.execute(
@@ -311,13 +314,15 @@ class ReceivableDunningRun(models.Model):
                 """
                 INSERT INTO receivable_dunning_action
                        (run_id, date, company_id, partner_id, level_id, level_days, policy_id,
-                        state, name, create_uid, create_date, write_uid, write_date %(columns)s)
+                        state, name, debtor_credit, create_uid, create_date, write_uid,
+                        write_date %(columns)s)
                 SELECT %(run)s, %(date)s, %(company)s, plan.partner_id, plan.level_id,
-                       plan.level_days, plan.policy_id, plan.state, plan.name,
+                       plan.level_days, plan.policy_id, plan.state, plan.name, plan.credit,
                        %(uid)s, %(now)s, %(uid)s, %(now)s %(values)s
                   FROM unnest(%(partners)s::int[], %(levels)s::int[], %(days)s::int[],
-                              %(policies)s::int[], %(states)s::varchar[], %(names)s::varchar[])
-                       AS plan(partner_id, level_id, level_days, policy_id, state, name)
+                              %(policies)s::int[], %(states)s::varchar[], %(names)s::varchar[],
+                              %(credits)s::numeric[])
+                       AS plan(partner_id, level_id, level_days, policy_id, state, name, credit)
                     ON CONFLICT (company_id, partner_id, level_id, date) WHERE state != 'preview'
                     DO NOTHING
              RETURNING id
@@ -335,6 +340,7 @@ class ReceivableDunningRun(models.Model):
                 policies=columns["policy"],
                 states=columns["state"],
                 names=columns["name"],
+                credits=columns["credit"],
             ),
             # a conflict with another worker is expected and handled by the caller
             log_exceptions=False,
@@ -365,6 +371,7 @@ class ReceivableDunningRun(models.Model):
             "policy_id",
             "state",
             "name",
+            "debtor_credit",
             "create_uid",
             "create_date",
             "write_uid",
