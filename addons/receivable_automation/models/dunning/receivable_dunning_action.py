@@ -157,49 +157,55 @@ class ReceivableDunningAction(models.Model):
     @api.depends("amount_credited", "partner_id.lang")
     def _compute_credit_note(self):
         for action in self:
-            if not action.amount_credited:
-                action.credit_note = False
-                continue
-            env = action.with_context(lang=action.partner_id.lang).env
-            action.credit_note = env._(
-                "Your credit notes and payments not yet matched with an invoice (%(amount)s) "
-                "have been deducted from the oldest invoices: only what remains is claimed.",
-                amount=format_amount(env, action.amount_credited, action.currency_id),
+            env, amount = action._debtor_env(), action._debtor_amount
+            action.credit_note = (
+                env._(
+                    "Your credit notes and payments not yet matched with an invoice "
+                    "(%(amount)s) have been deducted from the oldest invoices: only what "
+                    "remains is claimed.",
+                    amount=amount(env, action.amount_credited),
+                )
+                if action.amount_credited
+                else False
             )
 
     @api.depends("amount_disputed", "partner_id.lang")
     def _compute_dispute_note(self):
         for action in self:
-            if not action.amount_disputed:
-                action.dispute_note = False
-                continue
-            action_in_lang = action.with_context(lang=action.partner_id.lang)
-            action.dispute_note = action_in_lang.env._(
-                "%(amount)s of these invoices are under dispute: they are not claimed here "
-                "until the dispute is settled.",
-                amount=format_amount(
-                    action_in_lang.env, action.amount_disputed, action.currency_id
-                ),
+            env, amount = action._debtor_env(), action._debtor_amount
+            action.dispute_note = (
+                env._(
+                    "%(amount)s of these invoices are under dispute: they are not claimed here "
+                    "until the dispute is settled.",
+                    amount=amount(env, action.amount_disputed),
+                )
+                if action.amount_disputed
+                else False
             )
 
     @api.depends("amount_fees", "partner_id.lang")
     def _compute_fees_note(self):
         for action in self:
-            if not action.amount_fees:
-                action.fees_note = False
-                continue
-            env = action.with_context(lang=action.partner_id.lang).env
-            action.fees_note = env._(
-                "Late-payment interest of %(interest)s and a fixed recovery indemnity of "
-                "%(indemnity)s are also due, as the law provides for late payments between "
-                "businesses.",
-                interest=format_amount(
-                    env, sum(action.line_ids.mapped("interest_amount")), action.currency_id
-                ),
-                indemnity=format_amount(
-                    env, sum(action.line_ids.mapped("indemnity_amount")), action.currency_id
-                ),
+            env, amount = action._debtor_env(), action._debtor_amount
+            action.fees_note = (
+                env._(
+                    "Late-payment interest of %(interest)s and a fixed recovery indemnity of "
+                    "%(indemnity)s are also due, as the law provides for late payments between "
+                    "businesses.",
+                    interest=amount(env, sum(action.line_ids.mapped("interest_amount"))),
+                    indemnity=amount(env, sum(action.line_ids.mapped("indemnity_amount"))),
+                )
+                if action.amount_fees
+                else False
             )
+
+    def _debtor_env(self):
+        """The environment in the debtor's language, for the sentences a reminder says."""
+        self.ensure_one()
+        return self.with_context(lang=self.partner_id.lang).env
+
+    def _debtor_amount(self, env, amount):
+        return format_amount(env, amount, self.currency_id)
 
     def action_invoice_fees(self):
         """Invoice the late-payment fees of these reminders' invoices, one invoice per
