@@ -105,6 +105,7 @@ class TestCollectorTour(HttpCase):
                             "name": "Tour formal notice",
                             "days": 10,
                             "validation_mode": "manual",
+                            "send_letter": True,
                             "mail_template_id": self.env.ref(
                                 "receivable_automation.mail_template_formal_notice"
                             ).id,

@@ -11,3 +11,4 @@ from . import receivable_dunning_action_line
 from . import res_partner
 from . import account_move
 from . import account_move_line
+from . import receivable_dunning_action_preview

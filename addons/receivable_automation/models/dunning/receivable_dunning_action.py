@@ -478,20 +478,35 @@ class ReceivableDunningAction(models.Model):
     # exception fails the whole reminder (nothing of it is kept).
 
     def _send_by_email(self, values):
-        contacts = self.partner_id._get_dunning_contacts()
-        to = contacts.filtered("email_normalized")
+        to = self._get_email_recipients()
         if not to:
-            return {"problem": _("no e-mail address for %s", ", ".join(contacts.mapped("name")))}
+            return {"problem": self._get_unreachable_sentence("email")}
         self._post_email(to, values)
         return {"label": _("e-mail"), "recipients": to}
 
     def _send_by_sms(self, body):
-        contacts = self.partner_id._get_dunning_contacts()
-        to = contacts.filtered(lambda contact: contact.mobile or contact.phone)[:1]
+        to = self._get_sms_recipient()
         if not to:
-            return {"problem": _("no mobile number for %s", ", ".join(contacts.mapped("name")))}
+            return {"problem": self._get_unreachable_sentence("sms")}
         self._post_sms(to, body)
         return {"label": _("SMS"), "recipients": to}
+
+    def _get_email_recipients(self):
+        """The debtor's dunning contacts that have an e-mail address."""
+        self.ensure_one()
+        return self.partner_id._get_dunning_contacts().filtered("email_normalized")
+
+    def _get_sms_recipient(self):
+        """The first of the debtor's dunning contacts with a phone number."""
+        self.ensure_one()
+        contacts = self.partner_id._get_dunning_contacts()
+        return contacts.filtered(lambda contact: contact.mobile or contact.phone)[:1]
+
+    def _get_unreachable_sentence(self, channel):
+        names = ", ".join(self.partner_id._get_dunning_contacts().mapped("name"))
+        if channel == "email":
+            return _("no e-mail address for %s", names)
+        return _("no mobile number for %s", names)
 
     def _send_by_letter(self, _rendered):
         self.letter_state = "to_print"

@@ -18,6 +18,23 @@ registry.category("web_tour.tours").add("receivable_collector_tour", {
             trigger: ".o_field_widget[name=line_ids] .o_data_row",
         },
         {
+            content: "See what the debtor will get before sending",
+            trigger: ".o_notebook a[name=preview]",
+            run: "click",
+        },
+        {
+            content: "The recipients, per channel",
+            trigger: ".o_field_widget[name=preview_recipients]:contains('E-mail'):contains('pay@tour-debtor.example.com')",
+        },
+        {
+            content: "The e-mail as it will go out, with its amount",
+            trigger: ".o_field_widget[name=preview_email_subject]:contains('formal notice')",
+        },
+        {
+            content: "The letter can be looked at as PDF",
+            trigger: "button[name=action_preview_letter]",
+        },
+        {
             content: "Validate and send it",
             trigger: "button[name=action_validate]",
             run: "click",
