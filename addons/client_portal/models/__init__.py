@@ -1,0 +1,5 @@
+from . import receivable_portal_link
+from . import res_company
+from . import res_config_settings
+from . import res_partner
+from . import receivable_dunning_action

@@ -1,0 +1,64 @@
+from odoo import api, fields, models
+
+# the channels whose message a customer reads, and so carries a statement link
+LINK_CHANNELS = {"email": "email", "sms": "sms", "letter": "letter", "post": "letter"}
+
+
+class ReceivableDunningAction(models.Model):
+    _inherit = "receivable.dunning.action"
+
+    portal_link_ids = fields.One2many(
+        "receivable.portal.link", "action_id", "Statement Links", readonly=True
+    )
+    portal_opened_at = fields.Datetime(
+        "Statement Opened",
+        compute="_compute_portal_opened_at",
+        help="When the customer first opened its statement from this reminder.",
+    )
+
+    @api.depends("portal_link_ids.first_opened_at")
+    def _compute_portal_opened_at(self):
+        for action in self:
+            opened = action.portal_link_ids.filtered("first_opened_at").mapped("first_opened_at")
+            action.portal_opened_at = min(opened, default=False)
+
+    def _send(self):
+        self.filtered(lambda action: action.state == "pending")._ensure_portal_links()
+        return super()._send()
+
+    def action_print_letter(self):
+        self.filtered(
+            lambda action: action.state in ("sent", "marked", "to_validate")
+        )._ensure_portal_links(["letter"])
+        return super().action_print_letter()
+
+    def _ensure_portal_links(self, channels=None):
+        """One statement link per reminder and channel it goes through, made in one batch
+        before the reminders are rendered."""
+        Link = self.env["receivable.portal.link"]
+        values = []
+        for action in self:
+            existing = set(action.portal_link_ids.mapped("channel"))
+            wanted = set(channels or []) | {
+                LINK_CHANNELS[channel]
+                for channel in LINK_CHANNELS
+                if channel in action._get_channels() and action._is_channel_applicable(channel)
+            }
+            values += [
+                Link._prepare_values(action.partner_id, action.company_id, channel, action)
+                for channel in sorted(wanted - existing)
+            ]
+        # sudo: the links hold secret tokens that no user reads (see res.partner)
+        Link.sudo().create(values)
+        self.invalidate_recordset(["portal_link_ids"])
+
+    def _get_statement_url(self, channel):
+        """The statement link this reminder carries on ``channel``; before it is sent, the
+        statement's address (the link is made when the reminder goes out)."""
+        self.ensure_one()
+        link = self.sudo().portal_link_ids.filtered(
+            lambda link: link.channel == channel and link.state == "valid"
+        )[:1]
+        if link:
+            return link._get_url()
+        return f"{self.company_id.get_base_url()}/my/receivables"
