@@ -1,6 +1,7 @@
 from datetime import timedelta
 
 from werkzeug.exceptions import NotFound
+from werkzeug.urls import url_encode
 
 from odoo import _, fields, http
 from odoo.http import request
@@ -119,6 +120,9 @@ class ReceivableStatementPortal(CustomerPortal):
         if not link:
             return self._render_link_not_valid(Link._find(token))
         link._record_opened()
+        request.env["receivable.portal.event"]._record(
+            link.partner_id, link.company_id, "open", link=link
+        )
         url = f"/my/receivables?access_token={token}"
         lang = link.partner_id.lang
         if lang and lang in request.env["res.lang"]._get_frontend():
@@ -201,7 +205,29 @@ class ReceivableStatementPortal(CustomerPortal):
             "default_url": "/my/receivables",
             "keep": keep,
         }
+        values.update(self._prepare_statement_values(debtor, company, link, moves))
+        notice = self._get_statement_notices().get(kwargs.get("notice"))
+        if notice:
+            values["notice"] = notice
         return self._statement_response("client_portal.portal_my_receivables", values)
+
+    def _prepare_statement_values(self, debtor, company, link, moves):
+        """Hook: more values for the statement page (an action's rules, say)."""
+        return {}
+
+    def _get_statement_notices(self):
+        """{code: (sentence, alert colour)} that an action may show on the statement it
+        redirects to (``?notice=code``): the page never shows a text taken from the URL."""
+        return {"renewed": (_("A new link is on its way to your mailbox."), "info")}
+
+    def _redirect_to_statement(self, access_token=None, notice=None, **params):
+        """Back to the statement after an action, with the same access."""
+        query = {key: value for key, value in params.items() if value}
+        if access_token:
+            query["access_token"] = access_token
+        if notice:
+            query["notice"] = notice
+        return request.redirect("/my/receivables?" + url_encode(query), local=True)
 
     # ------------------------------------------------------------------------------------------
     # Rendering

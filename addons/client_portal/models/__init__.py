@@ -3,3 +3,4 @@ from . import res_company
 from . import res_config_settings
 from . import res_partner
 from . import receivable_dunning_action
+from . import receivable_portal_event

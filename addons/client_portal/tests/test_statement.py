@@ -83,6 +83,8 @@ class TestStatement(ReceivableCommon, HttpCase):
         self.assertIn(f"/my/receivables?access_token={token}", response.headers["Location"])
         link = self.env["receivable.portal.link"].sudo().search([("token", "=", token)])
         self.assertEqual((link.open_count, bool(link.first_opened_at)), (1, True))
+        event = self.env["receivable.portal.event"].search([("link_id", "=", link.id)])
+        self.assertEqual((event.kind, event.partner_id), ("open", self.debtor))
 
         with freeze_time(TODAY):
             page = self._statement(token)
