@@ -27,3 +27,4 @@ from . import test_one_reminder_per_day
 from . import test_safety_gate
 from . import test_click_everywhere
 from . import test_see_before_send
+from . import test_tours

@@ -61,6 +61,19 @@ class ResPartner(models.Model):
             self._raise_receivable_settings_access()
         return super().write(vals)
 
+    def action_receivable_new_promise(self):
+        """Note a promise to pay on the debtor's open balance, e.g. during a call."""
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": _("New Promise to Pay"),
+            "res_model": "receivable.promise",
+            "view_mode": "form",
+            "views": [(False, "form")],
+            "target": "new",
+            "context": {"default_partner_id": self.commercial_partner_id.id},
+        }
+
     def _receivable_settings_change(self, vals):
         """Whether ``vals`` changes a dunning setting of ``self`` (writing the same value, as a
         merge or an import does, is no change)."""
