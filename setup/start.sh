@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Runs the product: installs what is missing, creates the demo database with the add-ons and
-# their demo data on the first start (login admin / admin), then serves Odoo on
-# http://localhost:8069. A second start reuses the database (our add-ons updated).
+# Runs the product: installs what is missing, creates the demo database with the add-ons, their
+# demo data and Odoo's demo payment provider on the first start (login admin / admin), then
+# serves Odoo on http://localhost:8069. A second start reuses the database (our add-ons updated).
 #   DB_NAME (default receivables_demo), HTTP_PORT (default 8069)
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
@@ -12,8 +12,11 @@ write_odoo_conf "$DB_NAME"
 modules="$(project_modules)"
 
 if ! psql -d postgres -tAc "select 1 from pg_database where datname = '$DB_NAME'" | grep -q 1; then
-    log "creating database $DB_NAME with $modules and demo data"
-    python3 -m odoo -c "$ODOO_CONF" -d "$DB_NAME" -i "$modules" --stop-after-init \
+    # payment_demo (Odoo's demo payment provider; its install enables it in test mode and
+    # publishes it): the reminders' "Pay online" links work in the demo. The add-ons do not
+    # depend on it: a database installed from Apps chooses its own provider.
+    log "creating database $DB_NAME with $modules, payment_demo and demo data"
+    python3 -m odoo -c "$ODOO_CONF" -d "$DB_NAME" -i "$modules,payment_demo" --stop-after-init \
         --log-level=warn
 else
     # Reused as it is, with our add-ons updated to this checkout's code.

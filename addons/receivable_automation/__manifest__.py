@@ -9,7 +9,15 @@
     "license": "LGPL-3",
     "application": True,
     "installable": True,
-    "depends": ["account", "mail", "sms", "portal", "snailmail_account", "esign"],
+    "depends": [
+        "account",
+        "account_payment",
+        "mail",
+        "sms",
+        "portal",
+        "snailmail_account",
+        "esign",
+    ],
     "external_dependencies": {"python": ["num2words"]},
     "data": [
         "security/receivable_security.xml",

@@ -36,8 +36,13 @@ class ResCompany(models.Model):
     @api.model
     def _receivable_activate_demo_language(self):
         self.env["res.lang"]._activate_lang("fr_FR")
+        # the reminders, and the portal page where their links lead (to pay with Odoo's demo
+        # provider when the demo database has it: setup/start.sh installs it)
+        modules = ["web", "mail", "account", "portal", "payment", "account_payment"]
+        if self.env["ir.module.module"]._get("payment_demo").state == "installed":
+            modules.append("payment_demo")
         self.env["ir.module.module"]._load_module_terms(
-            ["mail", "account", "receivable_automation"], ["fr_FR"]
+            [*modules, "receivable_automation"], ["fr_FR"]
         )
 
     @api.model

@@ -1,4 +1,5 @@
 from odoo import fields, models
+from odoo.tools import str2bool
 
 
 class ResCompany(models.Model):
@@ -53,3 +54,32 @@ class ResCompany(models.Model):
         default=10,
         help="Days after an instalment's date before an unpaid instalment breaks the plan.",
     )
+
+    def _receivable_get_online_payment_companies(self):
+        """Those of these companies whose customers can pay an invoice online from the link of a
+        reminder: portal payment is on (Odoo's Invoicing setting) and a payment provider of the
+        company is enabled or in test mode, published, with an active payment method."""
+        # a system parameter, read like Odoo's portal reads it before offering to pay
+        setting = (
+            self.env["ir.config_parameter"]
+            .sudo()
+            .get_param("account_payment.enable_portal_payment")
+        )
+        if not str2bool(setting or "0"):
+            return self.browse()
+        # payment providers are readable by administrators only; the collector who sends a
+        # reminder learns from them whether each company takes payments online, nothing else
+        groups = (
+            self.env["payment.provider"]
+            .sudo()
+            ._read_group(
+                [
+                    ("company_id", "in", self.ids),
+                    ("state", "in", ("enabled", "test")),
+                    ("is_published", "=", True),
+                    ("payment_method_ids.active", "=", True),
+                ],
+                ["company_id"],
+            )
+        )
+        return self.browse([company.id for (company,) in groups])

@@ -1,4 +1,4 @@
-from odoo import fields, models
+from odoo import api, fields, models
 
 
 class ResConfigSettings(models.TransientModel):
@@ -29,3 +29,16 @@ class ResConfigSettings(models.TransientModel):
     receivable_plan_grace_days = fields.Integer(
         related="company_id.receivable_plan_grace_days", readonly=False
     )
+    receivable_online_payment = fields.Boolean(
+        "Debtors Can Pay Online",
+        compute="_compute_receivable_online_payment",
+        help="A payment provider of the company is ready: the links of the reminders offer to "
+        "pay each invoice online.",
+    )
+
+    @api.depends("company_id")
+    def _compute_receivable_online_payment(self):
+        for settings in self:
+            settings.receivable_online_payment = bool(
+                settings.company_id._receivable_get_online_payment_companies()
+            )

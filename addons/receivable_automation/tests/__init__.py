@@ -28,3 +28,4 @@ from . import test_safety_gate
 from . import test_click_everywhere
 from . import test_see_before_send
 from . import test_tours
+from . import test_payment_link

@@ -132,10 +132,30 @@ class ReceivableCommon(AccountTestInvoicingCommon, MockEmail, MockSMS):
         cls.other_debtor = cls.env["res.partner"].create(
             {"name": "Other Customer", "is_company": True, "email": "other@example.com"}
         )
+        # the company takes payments online, as the reminders' "Pay online" links promise
+        cls.payment_provider = cls._enable_online_payment(cls.company)
 
     # ------------------------------------------------------------------------------------------
     # Helpers
     # ------------------------------------------------------------------------------------------
+
+    @classmethod
+    def _enable_online_payment(cls, company):
+        """A payment provider in test mode, published, for the company's customers: a
+        provider without implementation (enough for the portal to offer its payment form)."""
+        method = cls.env.ref("payment.payment_method_unknown")
+        provider = cls.env["payment.provider"].create(
+            {
+                "name": "Test Provider",
+                "code": "none",
+                "state": "test",
+                "is_published": True,
+                "company_id": company.id,
+                "payment_method_ids": [Command.set(method.ids)],
+            }
+        )
+        method.active = True  # once a provider of it is enabled
+        return provider
 
     @classmethod
     def _invoice(cls, partner, amount, due=DUE, company=None, post=True, currency=None):

@@ -171,3 +171,16 @@ class TestDemoData(TransactionCase):
         )
         self.assertTrue(activities, "the demo has activities")
         self.assertFalse(activities.filtered(lambda activity: activity.user_id == odoobot))
+
+    def test_french_debtor_can_pay_online(self):
+        """Boulangerie Martin's reminder links open its invoices in French, where the demo
+        company takes the payment with Odoo's demo provider (setup/start.sh installs it)."""
+        if self.env["ir.module.module"]._get("payment_demo").state != "installed":
+            self.skipTest("payment_demo not installed")
+        company = self.env.ref("base.main_company")
+        self.assertEqual(company._receivable_get_online_payment_companies(), company)
+        url = self.ref("demo_invoice_martin_1")._get_receivable_payment_url()
+        self.assertIn("/fr/my/invoices/", url)
+        notice = self.reminders("demo_partner_martin", state="to_validate")
+        self.assertTrue(notice.online_payment)
+        self.assertFalse(notice.gate_warning, "nothing to warn the collector about")

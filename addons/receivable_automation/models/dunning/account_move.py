@@ -152,6 +152,21 @@ class AccountMove(models.Model):
         )
         missing.invalidate_recordset(["access_token"])
 
+    def _get_receivable_payment_url(self):
+        """Absolute link of the invoice's portal page, with its access token, in the language
+        of its debtor: the link that reminders carry, where the invoice can be paid online.
+
+        The language is the URL's prefix (``/fr/my/invoices/...``), which Odoo's frontend
+        routing serves in that language even without the website add-on, whatever language
+        the visitor's browser had before. A language that is not active gets no prefix.
+        """
+        self.ensure_one()
+        url = self.get_portal_url()
+        lang = self.env["res.lang"]._get_data(code=self.commercial_partner_id.lang or "")
+        if lang.url_code:
+            url = f"/{lang.url_code}{url}"
+        return self.get_base_url() + url
+
     def _receivable_get_held_amount(self):
         """What holds on an amount (open disputes) keep out of these invoices, in the
         company's currency at each invoice's own rate."""

@@ -93,6 +93,12 @@ class ReceivableDunningAction(models.Model):
         help="Sentence for the reminder saying which amount is under dispute, in the debtor's "
         "language.",
     )
+    online_payment = fields.Boolean(
+        "Pay Online",
+        compute="_compute_online_payment",
+        help="The company takes payments online: the reminder's links offer to pay each invoice; "
+        "otherwise they only show it.",
+    )
     max_days_late = fields.Integer("Days Late", compute="_compute_amounts", store=True)
     invoice_count = fields.Integer(compute="_compute_amounts", store=True)
     recipient_ids = fields.Many2many("res.partner", string="Recipients", readonly=True)
@@ -198,6 +204,12 @@ class ReceivableDunningAction(models.Model):
                 if action.amount_fees
                 else False
             )
+
+    @api.depends("company_id")
+    def _compute_online_payment(self):
+        paying = self.company_id._receivable_get_online_payment_companies()
+        for action in self:
+            action.online_payment = action.company_id in paying
 
     def _debtor_env(self):
         """The environment in the debtor's language, for the sentences a reminder says."""

@@ -44,6 +44,7 @@ class ReceivableDunningAction(models.Model):
             self._gate_bank_lines,
             self._gate_unreachable_contacts,
             self._gate_failed_reminders,
+            self._gate_online_payment,
         ):
             for action_id, blocking, sentence in check():
                 findings[action_id].append((blocking, sentence))
@@ -189,6 +190,23 @@ class ReceivableDunningAction(models.Model):
                         "An earlier reminder to this debtor failed (%(name)s): %(error)s",
                         name=other.name,
                         error=other.error_message or "",
+                    ),
+                )
+
+    def _gate_online_payment(self):
+        """The company takes no payment online: the reminder's links only show the invoices
+        (the debtor reads "View invoice", never a "Pay online" that leads nowhere)."""
+        for action in self.filtered(lambda action: not action.online_payment):
+            level = action.level_id
+            if level.send_email or level.send_sms or level.send_letter or level.send_post:
+                yield (
+                    action.id,
+                    False,
+                    _(
+                        "%s takes no payment online: the reminder's links let the debtor see "
+                        "its invoices, not pay them. Enable a payment provider in Invoicing > "
+                        "Configuration > Online Payments > Payment Providers.",
+                        action.company_id.name,
                     ),
                 )
 
