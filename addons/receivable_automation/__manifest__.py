@@ -36,6 +36,7 @@
         "report/dunning_letter_templates.xml",
         "report/receivable_item_report_views.xml",
         "report/receivable_payment_delay_report_views.xml",
+        "report/receivable_debtor_views.xml",
         "wizard/receivable_categorize_wizard_views.xml",
         "wizard/receivable_handoff_wizard_views.xml",
         "views/receivable_category_views.xml",

@@ -1,2 +1,3 @@
 from . import receivable_item_report
 from . import receivable_payment_delay_report
+from . import receivable_debtor

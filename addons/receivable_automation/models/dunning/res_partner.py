@@ -84,12 +84,18 @@ class ResPartner(models.Model):
         groups="base.group_user",
     )
     receivable_next_action_date = fields.Date(
-        "Next Reminder", compute="_compute_receivable_level", groups="base.group_user"
+        "Next Reminder",
+        compute="_compute_receivable_level",
+        help="A reminder prepared and waiting, else the date the run reminds the debtor next, "
+        "as in Receivables > Debtors.",
+        groups="base.group_user",
     )
     receivable_overdue_amount = fields.Monetary(
         "Overdue",
         compute="_compute_receivable_level",
         currency_field="currency_id",
+        help="What is past its due date, once the debtor's credit notes and unmatched payments "
+        "have paid its oldest items.",
         groups="base.group_user",
     )
 
@@ -102,7 +108,6 @@ class ResPartner(models.Model):
             )
 
     def _compute_receivable_level(self):
-        today = fields.Date.context_today(self)
         MoveLine = self.env["account.move.line"]
         debtors = self.commercial_partner_id
         open_items = MoveLine.search(
@@ -125,12 +130,8 @@ class ResPartner(models.Model):
             order="date desc, id desc",
             limit=80 * len(debtors),
         )
-        planned = self.env["receivable.dunning.action"].search(
-            [
-                ("partner_id", "in", debtors.ids),
-                ("state", "in", ("pending", "to_validate")),
-            ]
-        )
+        # the figures of the Debtors worklist, in the current company
+        figures = self.env["receivable.debtor"]._read_debtor_figures(debtors, self.env.company)
         for partner in self:
             debtor = partner.commercial_partner_id
             items = open_items.filtered(lambda line, debtor=debtor: line.partner_id == debtor)
@@ -138,17 +139,11 @@ class ResPartner(models.Model):
             partner.receivable_closed_line_ids = closed_items.filtered(
                 lambda line, debtor=debtor: line.partner_id == debtor
             )[:80]
-            partner.receivable_overdue_amount = sum(
-                items.filtered(
-                    lambda line: line.date_maturity and line.date_maturity < today
-                ).mapped("amount_residual")
-            )
+            overdue, next_date, waiting_date = figures.get(debtor._origin.id, (0.0, None, None))
+            partner.receivable_overdue_amount = overdue
             partner.receivable_level_id = items.receivable_level_id.sorted("days")[-1:]
             partner.receivable_next_action_date = min(
-                planned.filtered(lambda action, debtor=debtor: action.partner_id == debtor).mapped(
-                    "date"
-                ),
-                default=False,
+                filter(None, (waiting_date, next_date)), default=False
             )
 
     def _message_get_suggested_recipients(self):
