@@ -5,6 +5,14 @@ from odoo.tools import str2bool
 class ResCompany(models.Model):
     _inherit = "res.company"
 
+    _sql_constraints = [
+        (
+            "receivable_payment_claim_days_positive",
+            "CHECK(receivable_payment_claim_days > 0)",
+            "An announced payment holds the reminders for one day at least.",
+        ),
+    ]
+
     receivable_policy_id = fields.Many2one(
         "receivable.dunning.policy",
         "Default Dunning Policy",
@@ -21,6 +29,12 @@ class ResCompany(models.Model):
         "Promise Grace Days",
         default=3,
         help="Days after a promised date before the promise counts as broken.",
+    )
+    receivable_payment_claim_days = fields.Integer(
+        "Announced Payments Held For (days)",
+        default=5,
+        help="When a customer says it has already paid, its invoices wait this many days for "
+        "the payment to be reconciled before reminders resume.",
     )
     receivable_fees_enabled = fields.Boolean(
         "Late-Payment Fees",

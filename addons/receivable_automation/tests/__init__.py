@@ -30,3 +30,4 @@ from . import test_see_before_send
 from . import test_tours
 from . import test_payment_link
 from . import test_debtor_worklist
+from . import test_payment_claims
