@@ -16,6 +16,12 @@
         "views/res_partner_views.xml",
         "views/res_config_settings_views.xml",
         "views/portal_templates.xml",
+        "report/receivable_statement_report.xml",
+        "views/report_templates.xml",
+        "views/receivable_payment_plan_views.xml",
+        "views/portal_promise_plan_templates.xml",
+        "views/portal_dispute_templates.xml",
     ],
+    "assets": {"web.assets_tests": ["client_portal/static/tests/tours/*.js"]},
     "installable": True,
 }

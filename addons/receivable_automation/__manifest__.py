@@ -34,6 +34,7 @@
         "data/receivable_fee_data.xml",
         "data/receivable_payment_plan_data.xml",
         "report/dunning_letter_report.xml",
+        "report/receivable_letterhead_templates.xml",
         "report/dunning_letter_templates.xml",
         "report/receivable_item_report_views.xml",
         "report/receivable_payment_delay_report_views.xml",

@@ -1,1 +1,4 @@
 from . import statement
+from . import documents
+from . import promise_plan
+from . import dispute

@@ -5,6 +5,7 @@ from werkzeug.urls import url_encode
 
 from odoo import _, fields, http
 from odoo.http import request
+from odoo.tools import format_date
 
 from odoo.addons.portal.controllers.portal import CustomerPortal
 from odoo.addons.portal.controllers.portal import pager as portal_pager
@@ -188,6 +189,7 @@ class ReceivableStatementPortal(CustomerPortal):
             domain, order=sortings[sortby]["order"], limit=PAGE_SIZE, offset=pager["offset"]
         )
         moves._portal_ensure_tokens()
+        fees = self._get_move_fees(moves)
         values = {
             "page_name": "receivables",
             "debtor": debtor,
@@ -196,6 +198,8 @@ class ReceivableStatementPortal(CustomerPortal):
             "summary": debtor.sudo()._receivable_statement_summary(company),
             "moves": moves,
             "statuses": self._get_move_statuses(moves, disputed, planned),
+            "fees": fees,
+            "fees_apply": bool(fees),
             "today": fields.Date.context_today(request.env.user),
             "pager": pager,
             "filterby": filterby,
@@ -248,7 +252,10 @@ class ReceivableStatementPortal(CustomerPortal):
                 status = (_("In your payment plan"), "info")
             elif move.receivable_promise_date and move.receivable_promise_date >= today:
                 status = (
-                    _("Payment promised for %s", move.receivable_promise_date),
+                    _(
+                        "Payment promised for %s",
+                        format_date(request.env, move.receivable_promise_date),
+                    ),
                     "info",
                 )
             elif move.invoice_date_due and move.invoice_date_due < today:
@@ -260,6 +267,21 @@ class ReceivableStatementPortal(CustomerPortal):
                 status = (_("To pay"), "secondary")
             statuses[move.id] = status
         return statuses
+
+    def _get_move_fees(self, moves):
+        """{invoice id: (interest, indemnity)} for the late invoices that bear fees today."""
+        today = fields.Date.context_today(request.env.user)
+        fees = {}
+        for move in moves.filtered(
+            lambda move: move.move_type == "out_invoice"
+            and move.payment_state in OPEN_PAYMENT_STATES
+            and move.invoice_date_due
+            and move.invoice_date_due < today
+        ):
+            interest, indemnity = move._receivable_fees(today)
+            if interest or indemnity:
+                fees[move.id] = (interest, indemnity)
+        return fees
 
     def _render_link_not_valid(self, link):
         """The same page for any link that does not open the statement; an expired one may ask

@@ -1,3 +1,5 @@
+from markupsafe import Markup
+
 from odoo import api, fields, models
 
 # the channels whose message a customer reads, and so carries a statement link
@@ -62,3 +64,32 @@ class ReceivableDunningAction(models.Model):
         if link:
             return link._get_url()
         return f"{self.company_id.get_base_url()}/my/receivables"
+
+    # ------------------------------------------------------------------------------------------
+    # The statement link in what the debtor gets (added to any template, customised ones too)
+    # ------------------------------------------------------------------------------------------
+
+    def _render_email(self):
+        rendered = super()._render_email()
+        for action in self.filtered(lambda action: action.id in rendered):
+            values = rendered[action.id]
+            values["body_html"] = Markup(values["body_html"]) + action._statement_paragraph()
+        return rendered
+
+    def _render_sms(self):
+        rendered = super()._render_sms()
+        for action in self.filtered(lambda action: action.id in rendered):
+            env = action._debtor_env()
+            rendered[action.id] += "\n" + env._(
+                "Your statement: %s", action._get_statement_url("sms")
+            )
+        return rendered
+
+    def _statement_paragraph(self):
+        """The e-mail's invitation to the statement, in the debtor's language."""
+        env = self._debtor_env()
+        return Markup('<p style="margin: 16px 0;">%s <a href="%s">%s</a></p>') % (
+            env._("To see everything you owe us, pay online, promise a date or ask a question:"),
+            self._get_statement_url("email"),
+            env._("your account statement"),
+        )

@@ -1,1 +1,4 @@
 from . import test_statement
+from . import test_dispute
+from . import test_promise_plan
+from . import test_documents

@@ -11,10 +11,9 @@ from odoo.addons.receivable_automation.tests.common import ReceivableCommon
 TODAY = date(2026, 3, 1)
 
 
-@tagged("post_install", "-at_install")
-class TestStatement(ReceivableCommon, HttpCase):
-    """The statement a reminder's link opens without a password, and that the debtor's portal
-    users see: the debtor's figures and invoices, nobody else's."""
+class StatementCase(ReceivableCommon, HttpCase):
+    """A debtor with an overdue, a not yet due and a paid invoice and a credit note, its
+    portal user, and another debtor with its own: what the portal's tests start from."""
 
     @classmethod
     def setUpClass(cls):
@@ -69,6 +68,19 @@ class TestStatement(ReceivableCommon, HttpCase):
         if query:
             url += ("&" if token else "?") + query
         return self.url_open(url, allow_redirects=False)
+
+    def _sql_count(self):
+        return self.env.cr.sql_log_count
+
+    def _csrf(self):
+        page = self.url_open("/web/login")
+        return page.text.split('name="csrf_token" value="')[1].split('"')[0]
+
+
+@tagged("post_install", "-at_install")
+class TestStatement(StatementCase):
+    """The statement a reminder's link opens without a password, and that the debtor's portal
+    users see: the debtor's figures and invoices, nobody else's."""
 
     # ------------------------------------------------------------------------------------------
     # The link
@@ -220,6 +232,34 @@ class TestStatement(ReceivableCommon, HttpCase):
         url = reminder._get_statement_url("email")
         self.assertIn("/r/", url)
 
+    def test_what_the_debtor_gets_carries_the_statement_link(self):
+        self._run(date(2026, 1, 11))
+        run = self._run(date(2026, 1, 26))  # level 2: e-mail and SMS
+        reminder = run.action_ids.filtered(lambda action: action.partner_id == self.debtor)
+        links = {link.channel: link for link in reminder.portal_link_ids.sudo()}
+        self.assertEqual(set(links), {"email", "sms"})
+        mail = self.env["mail.mail"].search(
+            [("recipient_ids", "in", self.contact.ids), ("subject", "like", "second reminder")]
+        )
+        self.assertIn(links["email"]._get_url(), mail.body_html)
+        self.assertIn("your account statement", mail.body_html)
+        sms = self.env["sms.sms"].search([("partner_id", "=", self.contact.id)])
+        self.assertIn(links["sms"]._get_url(), sms.body)
+        self.assertNotIn(links["email"].token, sms.body, "one link per channel")
+
+        html = (
+            self.env["ir.actions.report"]
+            ._render_qweb_html("receivable_automation.action_report_dunning_letter", reminder.ids)[
+                0
+            ]
+            .decode()
+        )
+        letter_link = reminder.portal_link_ids.sudo().filtered(
+            lambda link: link.channel == "letter"
+        )
+        self.assertFalse(letter_link, "no letter was sent at this level")
+        self.assertIn("/my/receivables", html, "a letter printed anyway shows the statement")
+
     def test_statement_queries_do_not_grow_with_invoices(self):
         _url, token = self._link()
 
@@ -236,10 +276,3 @@ class TestStatement(ReceivableCommon, HttpCase):
             self._statement(token)
             large = self._sql_count() - before
         self.assertLessEqual(large, small + 2, f"{small} queries for 3 invoices, {large} for 43")
-
-    def _sql_count(self):
-        return self.env.cr.sql_log_count
-
-    def _csrf(self):
-        page = self.url_open("/web/login")
-        return page.text.split('name="csrf_token" value="')[1].split('"')[0]
