@@ -21,6 +21,8 @@
         "views/receivable_payment_plan_views.xml",
         "views/portal_promise_plan_templates.xml",
         "views/portal_dispute_templates.xml",
+        "data/portal_message_mail_data.xml",
+        "views/portal_message_templates.xml",
     ],
     "assets": {"web.assets_tests": ["client_portal/static/tests/tours/*.js"]},
     "installable": True,

@@ -51,6 +51,7 @@
         "views/receivable_dispute_views.xml",
         "views/receivable_promise_views.xml",
         "views/receivable_payment_claim_views.xml",
+        "views/receivable_inquiry_views.xml",
         "views/receivable_interest_rate_views.xml",
         "report/receivable_handoff_report.xml",
         "report/receivable_payment_plan_report.xml",

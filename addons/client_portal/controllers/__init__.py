@@ -2,3 +2,4 @@ from . import statement
 from . import documents
 from . import promise_plan
 from . import dispute
+from . import message

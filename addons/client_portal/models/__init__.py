@@ -6,3 +6,4 @@ from . import receivable_dunning_action
 from . import receivable_portal_event
 from . import receivable_promise
 from . import receivable_payment_plan
+from . import receivable_contact_proposal

@@ -36,6 +36,11 @@ class ResCompany(models.Model):
         help="When a customer says it has already paid, its invoices wait this many days for "
         "the payment to be reconciled before reminders resume.",
     )
+    receivable_inquiry_days = fields.Integer(
+        "Answer Questions Within (business days)",
+        default=2,
+        help="Due date of a customer's question, in business days from the day it came.",
+    )
     receivable_fees_enabled = fields.Boolean(
         "Late-Payment Fees",
         help="Compute late-payment interest and the fixed recovery indemnity on the reminders "

@@ -16,6 +16,9 @@ class ResConfigSettings(models.TransientModel):
     receivable_payment_claim_days = fields.Integer(
         related="company_id.receivable_payment_claim_days", readonly=False
     )
+    receivable_inquiry_days = fields.Integer(
+        related="company_id.receivable_inquiry_days", readonly=False
+    )
     receivable_fees_enabled = fields.Boolean(
         related="company_id.receivable_fees_enabled", readonly=False
     )

@@ -26,8 +26,9 @@ from . import test_demo
 from . import test_one_reminder_per_day
 from . import test_safety_gate
 from . import test_click_everywhere
+from . import test_debtor_worklist
 from . import test_see_before_send
 from . import test_tours
 from . import test_payment_link
-from . import test_debtor_worklist
 from . import test_payment_claims
+from . import test_inquiries

@@ -1,0 +1,2 @@
+from . import receivable_inquiry
+from . import res_partner
