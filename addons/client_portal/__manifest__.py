@@ -23,6 +23,7 @@
         "views/portal_dispute_templates.xml",
         "data/portal_message_mail_data.xml",
         "views/portal_message_templates.xml",
+        "views/portal_pay_templates.xml",
     ],
     "assets": {"web.assets_tests": ["client_portal/static/tests/tours/*.js"]},
     "installable": True,

@@ -2,4 +2,5 @@ from . import statement
 from . import documents
 from . import promise_plan
 from . import dispute
+from . import pay
 from . import message

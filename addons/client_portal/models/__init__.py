@@ -7,3 +7,4 @@ from . import receivable_portal_event
 from . import receivable_promise
 from . import receivable_payment_plan
 from . import receivable_contact_proposal
+from . import payment_transaction

@@ -6,7 +6,8 @@ from odoo.exceptions import UserError
 EVENT_KINDS = [
     ("open", "Opened the statement"),
     ("renew", "Asked for a new link"),
-    ("pay", "Paid online"),
+    ("pay", "Started an online payment"),
+    ("paid", "Paid online"),
     ("promise", "Promised to pay"),
     ("plan", "Requested a payment plan"),
     ("dispute", "Disputed an invoice"),

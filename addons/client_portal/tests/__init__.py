@@ -2,4 +2,5 @@ from . import test_statement
 from . import test_dispute
 from . import test_promise_plan
 from . import test_documents
+from . import test_pay
 from . import test_message
