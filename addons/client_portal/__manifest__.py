@@ -24,6 +24,7 @@
         "data/portal_message_mail_data.xml",
         "views/portal_message_templates.xml",
         "views/portal_pay_templates.xml",
+        "views/portal_signatures_templates.xml",
     ],
     "assets": {"web.assets_tests": ["client_portal/static/tests/tours/*.js"]},
     "installable": True,

@@ -21,6 +21,7 @@
         "views/esign_log_views.xml",
         "views/res_config_settings_views.xml",
         "views/esign_templates.xml",
+        "views/esign_portal_templates.xml",
         "wizard/esign_send_wizard_views.xml",
         "views/esign_menus.xml",
     ],

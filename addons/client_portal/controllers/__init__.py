@@ -4,3 +4,4 @@ from . import promise_plan
 from . import dispute
 from . import pay
 from . import message
+from . import signatures

@@ -7,3 +7,4 @@ from . import test_esign_routes
 from . import test_esign_secret
 from . import test_esign_security
 from . import test_esign_wizard
+from . import test_esign_portal
