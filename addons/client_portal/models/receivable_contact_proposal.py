@@ -117,7 +117,7 @@ class ReceivableContactProposal(models.Model):
                     "Nothing changes until %(email)s confirms.",
                     name=proposal.name,
                     email=proposal.email,
-                    mobile=f", {proposal.mobile}" if proposal.mobile else "",
+                    mobile=", " + proposal.mobile if proposal.mobile else "",
                 ),
                 author_id=proposal.proposed_by_id.id or proposal.partner_id.id,
                 subtype_xmlid="mail.mt_note",

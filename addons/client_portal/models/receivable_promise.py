@@ -137,7 +137,7 @@ class ReceivablePromise(models.Model):
                     "Promise an amount between %(minimum)s (%(percent)s%% of what is due) and "
                     "%(due)s.",
                     minimum=currency.format(minimum),
-                    percent=f"{rules['min_percent']:g}",
+                    percent=format(rules["min_percent"], "g"),
                     due=currency.format(due),
                 )
             )
