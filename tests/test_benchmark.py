@@ -151,3 +151,76 @@ def test_dunning_run_against_oca_credit_control(request, record_property, tmp_pa
             f"{many['queries_per_debtor']:.1f} at {INVOICES}"
         )
     assert not failures, "\n".join(failures) + "\n\n" + text
+
+
+# ----------------------------------------------------------------------------------------------
+# The portal statement (issue 9): tests/benchmark_portal_statement.py at a size CI can afford
+# ----------------------------------------------------------------------------------------------
+
+PORTAL_SCRIPT = REPO_ROOT / "tests" / "benchmark_portal_statement.py"
+PORTAL_REPORT = REPO_ROOT / ".run" / "benchmark_portal.txt"
+PORTAL_DB_NAME = "ra_portal_bench_ci"
+PORTAL_SIZES = (10, 100)
+# the statement is paged and its figures are one SQL each: its queries may not grow with the
+# debtor's invoices (a couple of queries of slack for caches filled on the way)
+MAX_PORTAL_QUERY_GROWTH = 2
+
+
+class _PortalBenchmarkSummary(_BenchmarkSummary):
+    name = "receivable-portal-benchmark-summary"
+
+    def pytest_terminal_summary(self, terminalreporter):
+        terminalreporter.section("client portal benchmark: the statement vs Odoo's /my/invoices")
+        for line in self.text.splitlines():
+            terminalreporter.write_line(line)
+
+
+def test_portal_statement_does_not_grow_with_invoices(request, record_property, tmp_path):
+    if os.environ.get("RUN_BENCHMARKS") == "0":
+        pytest.skip("RUN_BENCHMARKS=0")
+    json_path = tmp_path / "benchmark_portal.json"
+    env = {
+        key: value for key, value in os.environ.items() if key not in ("ODOO_RC", "OPENERP_SERVER")
+    }
+    completed = subprocess.run(
+        [
+            sys.executable,
+            str(PORTAL_SCRIPT),
+            "--sizes",
+            ",".join(str(size) for size in PORTAL_SIZES),
+            "--repeat",
+            "3",
+            "--db",
+            PORTAL_DB_NAME,
+            "--json",
+            str(json_path),
+        ],
+        cwd=REPO_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=TIMEOUT,
+        check=False,
+    )
+    text = completed.stdout.rstrip() + "\n"
+    PORTAL_REPORT.parent.mkdir(parents=True, exist_ok=True)
+    PORTAL_REPORT.write_text(text)
+    record_property("benchmark_portal", text)
+    manager = request.config.pluginmanager
+    if manager.has_plugin(_PortalBenchmarkSummary.name):
+        manager.unregister(name=_PortalBenchmarkSummary.name)
+    manager.register(_PortalBenchmarkSummary(text), _PortalBenchmarkSummary.name)
+    if completed.returncode or not json_path.exists():
+        stderr_tail = "\n".join(completed.stderr.splitlines()[-40:])
+        pytest.fail(
+            f"portal benchmark failed (exit {completed.returncode}):\n{text}\n{stderr_tail}",
+            pytrace=False,
+        )
+    results = json.loads(json_path.read_text())["results"]
+    small, large = PORTAL_SIZES[0], PORTAL_SIZES[-1]
+    for page in ("statement_link", "statement_user"):
+        few = results[f"{page}_{small}"]["queries"]
+        many = results[f"{page}_{large}"]["queries"]
+        assert (
+            many <= few + MAX_PORTAL_QUERY_GROWTH
+        ), f"{page}: {few} queries at {small} invoices, {many} at {large}\n\n{text}"

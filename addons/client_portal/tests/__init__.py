@@ -5,3 +5,5 @@ from . import test_documents
 from . import test_pay
 from . import test_message
 from . import test_signatures
+from . import test_access_matrix
+from . import test_statement_scale
