@@ -485,8 +485,7 @@ class ReceivableDisputePortal(ReceivableStatementPortal):
 
     def _get_portal_dispute_owner(self, debtor, company, env):
         """Collector, else salesperson, else a credit manager of the company."""
-        debtor = debtor.with_env(env).with_company(company)
-        owner = debtor.receivable_collector_id or debtor.user_id
+        owner = debtor.with_env(env)._get_receivable_responsible(company)
         if not owner:
             managers = env.ref("receivable_automation.group_receivable_manager")
             owner = env["res.users"].search(

@@ -10,8 +10,7 @@ INVOICE_ORDER = "invoice_date_due asc, id asc"
 def get_portal_responsible(debtor, company):
     """Who handles in the back office what a customer did on its statement: the debtor's
     collector, else its salesperson; may be no one."""
-    debtor = debtor.with_company(company)
-    return debtor.receivable_collector_id or debtor.user_id
+    return debtor._get_receivable_responsible(company)
 
 
 def post_portal_note(records, body):

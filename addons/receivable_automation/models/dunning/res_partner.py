@@ -165,6 +165,13 @@ class ResPartner(models.Model):
             or self.env.company.receivable_policy_id
         )
 
+    def _get_receivable_responsible(self, company):
+        """Who follows this debtor up in ``company``: its collector, else its salesperson;
+        may be no one."""
+        self.ensure_one()
+        debtor = self.commercial_partner_id.with_company(company)
+        return debtor.receivable_collector_id or debtor.user_id
+
     def _get_dunning_contacts(self):
         """Who receives this debtor's reminders."""
         self.ensure_one()

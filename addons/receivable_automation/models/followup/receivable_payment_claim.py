@@ -141,8 +141,8 @@ class ReceivablePaymentClaim(models.Model):
             if not vals.get("date_until"):
                 vals["date_until"] = self._default_date_until(company)
             if not vals.get("user_id") and vals.get("partner_id"):
-                debtor = self.env["res.partner"].browse(vals["partner_id"]).with_company(company)
-                vals["user_id"] = (debtor.receivable_collector_id or debtor.user_id).id
+                debtor = self.env["res.partner"].browse(vals["partner_id"])
+                vals["user_id"] = debtor._get_receivable_responsible(company).id
         claims = super().create(vals_list)
         claims._hold_place()
         claims._mark_invoices_paid()

@@ -91,8 +91,8 @@ class ReceivableInquiry(models.Model):
             if not vals.get("date_due"):
                 vals["date_due"] = self._get_date_due(company)
             if not vals.get("user_id") and vals.get("partner_id"):
-                debtor = self.env["res.partner"].browse(vals["partner_id"]).with_company(company)
-                vals["user_id"] = (debtor.receivable_collector_id or debtor.user_id).id
+                debtor = self.env["res.partner"].browse(vals["partner_id"])
+                vals["user_id"] = debtor._get_receivable_responsible(company).id
         inquiries = super().create(vals_list)
         inquiries._schedule_answer_activity()
         return inquiries
