@@ -25,6 +25,7 @@
         "views/portal_message_templates.xml",
         "views/portal_pay_templates.xml",
         "views/portal_signatures_templates.xml",
+        "views/portal_shared_documents_templates.xml",
     ],
     "assets": {"web.assets_tests": ["client_portal/static/tests/tours/*.js"]},
     "installable": True,

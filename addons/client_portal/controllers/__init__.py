@@ -5,3 +5,4 @@ from . import dispute
 from . import pay
 from . import message
 from . import signatures
+from . import shared_documents

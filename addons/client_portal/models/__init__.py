@@ -8,3 +8,4 @@ from . import receivable_promise
 from . import receivable_payment_plan
 from . import receivable_contact_proposal
 from . import payment_transaction
+from . import ir_attachment

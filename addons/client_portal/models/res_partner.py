@@ -8,6 +8,14 @@ class ResPartner(models.Model):
     receivable_portal_link_ids = fields.One2many(
         "receivable.portal.link", "partner_id", "Statement Links", groups="base.group_user"
     )
+    # the documents of the client file, to pick the ones the customer may download
+    receivable_attachment_ids = fields.One2many(
+        "ir.attachment",
+        "res_id",
+        "Documents of the Client File",
+        domain=[("res_model", "=", "res.partner"), ("res_field", "=", False)],
+        groups="receivable_automation.group_receivable_user",
+    )
 
     def _get_receivable_portal_url(self, channel="email", action=None, company=None):
         """The tokenised link to this debtor's statement, opened without a password: what

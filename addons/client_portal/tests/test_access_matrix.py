@@ -143,6 +143,11 @@ ROUTES = (
         "GET",
         lambda ids: f"/my/receivables/signed/{ids.signed_request}",
     ),
+    PortalRoute(
+        "/my/receivables/shared/<int:attachment_id>",
+        "GET",
+        lambda ids: f"/my/receivables/shared/{ids.shared_document}",
+    ),
     PortalRoute("/my/receivables/invoice/<int:move_id>/dispute", "GET", _invoice_url("dispute")),
     PortalRoute(
         "/my/receivables/invoice/<int:move_id>/dispute",
@@ -357,7 +362,18 @@ class TestAccessMatrix(StatementCase):
                 }
             )
         )
+        shared_document = cls.env["ir.attachment"].create(
+            {
+                "name": "Shared terms.pdf",
+                "raw": b"%PDF-1.4 terms",
+                "res_model": "res.partner",
+                "res_id": partner.id,
+                "receivable_shared": True,
+                "company_id": cls.company.id,
+            }
+        )
         return SimpleNamespace(
+            shared_document=shared_document.id,
             plan=plan.id,
             dispute=dispute.id,
             inquiry=inquiry.id,
