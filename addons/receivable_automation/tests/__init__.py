@@ -29,6 +29,7 @@ from . import test_click_everywhere
 from . import test_debtor_worklist
 from . import test_see_before_send
 from . import test_tours
+from . import test_tours_more
 from . import test_payment_link
 from . import test_payment_claims
 from . import test_inquiries

@@ -8,11 +8,9 @@ from odoo.tests import HttpCase, new_test_user, tagged
 FAR_DATE = date(2099, 12, 31)  # the date the tours type for promises
 
 
-@tagged("post_install", "-at_install")
-class TestTours(HttpCase):
-    """Real clicks in Chromium on the real views, as a credit controller of the database's one
-    company: every button of the client file, the follow-up forms from empty, categorizing from
-    the invoice list, the reminder buttons, a run by hand and the settings."""
+class ReceivableTourCase(HttpCase):
+    """A credit controller of the database's one company, a dunning policy, and helpers that
+    create debtors with overdue invoices: shared by the tour tests."""
 
     @classmethod
     def setUpClass(cls):
@@ -78,6 +76,13 @@ class TestTours(HttpCase):
         )
         invoices.action_post()
         return debtor, invoices
+
+
+@tagged("post_install", "-at_install")
+class TestTours(ReceivableTourCase):
+    """Real clicks in Chromium on the real views, as a credit controller of the database's one
+    company: every button of the client file, the follow-up forms from empty, categorizing from
+    the invoice list, the reminder buttons, a run by hand and the settings."""
 
     # ------------------------------------------------------------------------------------------
     # Client file
