@@ -209,6 +209,8 @@ class ReceivableDisputePortal(ReceivableStatementPortal):
 
         # sudo: the debtor's own disputes and announced payments, read for its statement; the
         # domains are pinned to the debtor and company resolved from the customer's access
+        # sudo: the resolved debtor's own disputes and claims (``domain`` pins it), read for
+        # a public link holder or a portal contact
         disputes = (
             request.env["receivable.dispute"]
             .sudo()

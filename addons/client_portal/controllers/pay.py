@@ -37,6 +37,7 @@ class ReceivablePayPortal(ReceivableStatementPortal, PortalAccount):
             and move.payment_state in OPEN_PAYMENT_STATES
             and not move.currency_id.is_zero(move.amount_residual)
         )
+        # sudo: the link's token is readable by administrators only; it is this visitor's own
         access_token = link and link.sudo().token
         values.update(
             {

@@ -34,7 +34,9 @@ class ReceivablePromisePlanPortal(ReceivableStatementPortal):
     def _prepare_statement_values(self, debtor, company, link, moves):
         values = super()._prepare_statement_values(debtor, company, link, moves)
         # sudo: the debtor's own promises and plans, for the debtor resolved by the statement
+        # sudo: the company's rules and the debtor's bounds, for a public or portal visitor
         Promise = request.env["receivable.promise"].sudo()
+        # sudo: the company's rules and the debtor's own plans, for a public or portal visitor
         Plan = request.env["receivable.payment.plan"].sudo()
         Move = request.env["account.move"].sudo()
         plans = Plan._portal_get_live_plans(debtor, company)

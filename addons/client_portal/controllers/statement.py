@@ -195,6 +195,7 @@ class ReceivableStatementPortal(CustomerPortal):
             "debtor": debtor,
             "company": company,
             "access_token": access_token,
+            # sudo: the figures of the resolved debtor only (its receivable lines)
             "summary": debtor.sudo()._receivable_statement_summary(company),
             "moves": moves,
             "statuses": self._get_move_statuses(moves, disputed, planned),

@@ -28,6 +28,8 @@ class PaymentTransaction(models.Model):
             [("kind", "=", "paid"), ("res_model", "=", self._name), ("res_id", "in", done.ids)]
         )
         for event in started.filtered(lambda event: event.res_id not in already.mapped("res_id")):
+            # sudo: post-processing runs for the paying customer; the note and activity it
+            # writes are the back office's
             tx = done.filtered(lambda tx, event=event: tx.id == event.res_id).sudo()
             self._receivable_portal_paid(tx, event)
 

@@ -89,6 +89,7 @@ class ReceivableContactProposal(models.Model):
 
     def _get_confirm_url(self):
         self.ensure_one()
+        # sudo: the token is readable by administrators only; the link goes to the new address
         return (
             f"{self.company_id.get_base_url()}/my/receivables/contact/confirm/{self.sudo().token}"
         )
