@@ -14,6 +14,7 @@
         "data/mail_template_data.xml",
         "views/receivable_portal_link_views.xml",
         "views/res_partner_views.xml",
+        "views/receivable_dunning_action_views.xml",
         "views/res_config_settings_views.xml",
         "views/portal_templates.xml",
         "report/receivable_statement_report.xml",

@@ -18,11 +18,33 @@ class ReceivableDunningAction(models.Model):
         help="When the customer first opened its statement from this reminder.",
     )
 
+    portal_paid_amount = fields.Monetary(
+        "Paid Online",
+        compute="_compute_portal_paid_amount",
+        help="What the customer paid on its statement after coming by this reminder's links.",
+    )
+
     @api.depends("portal_link_ids.first_opened_at")
     def _compute_portal_opened_at(self):
         for action in self:
             opened = action.portal_link_ids.filtered("first_opened_at").mapped("first_opened_at")
             action.portal_opened_at = min(opened, default=False)
+
+    def _compute_portal_paid_amount(self):
+        # sudo: the portal's activity log is for credit controllers; a reminder's reader sees
+        # only the total paid through its own links
+        paid = (
+            self.env["receivable.portal.event"]
+            .sudo()
+            ._read_group(
+                [("action_id", "in", self.ids), ("kind", "=", "paid")],
+                ["action_id"],
+                ["amount:sum"],
+            )
+        )
+        amounts = {action.id: amount for action, amount in paid}
+        for action in self:
+            action.portal_paid_amount = amounts.get(action.id, 0.0)
 
     def _send(self):
         self.filtered(lambda action: action.state == "pending")._ensure_portal_links()

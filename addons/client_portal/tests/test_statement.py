@@ -4,7 +4,7 @@ from freezegun import freeze_time
 
 from odoo import fields
 from odoo.exceptions import UserError
-from odoo.tests import HttpCase, new_test_user, tagged
+from odoo.tests import Form, HttpCase, new_test_user, tagged
 
 from odoo.addons.receivable_automation.tests.common import ReceivableCommon
 
@@ -231,6 +231,19 @@ class TestStatement(StatementCase):
         self.assertEqual(reminder.portal_link_ids.level_id, self.level_1)
         url = reminder._get_statement_url("email")
         self.assertIn("/r/", url)
+
+        # what the customer does through it is counted on the reminder
+        self.assertFalse(reminder.portal_opened_at)
+        self.url_open(url.split(self.base_url())[1], allow_redirects=False)
+        link = reminder.portal_link_ids
+        self.env["receivable.portal.event"]._record(
+            self.debtor, self.company, "paid", link=link, amount=300
+        )
+        reminder.invalidate_recordset(["portal_opened_at", "portal_paid_amount"])
+        self.assertTrue(reminder.portal_opened_at)
+        self.assertEqual(reminder.with_user(self.collector).portal_paid_amount, 300)
+        form = Form(reminder.with_user(self.collector))
+        self.assertEqual(form.portal_paid_amount, 300)
 
     def test_what_the_debtor_gets_carries_the_statement_link(self):
         self._run(date(2026, 1, 11))
