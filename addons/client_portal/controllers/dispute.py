@@ -3,7 +3,6 @@ from datetime import timedelta
 from urllib.parse import quote
 
 from werkzeug.exceptions import Forbidden, NotFound
-from werkzeug.urls import url_encode
 
 from odoo import Command, _, fields, http
 from odoo.exceptions import UserError, ValidationError
@@ -155,7 +154,7 @@ class ReceivableDisputePortal(ReceivableStatementPortal):
                     > 0
                 },
                 "claimable_move_ids": set((invoices - self._get_claimed_moves(invoices)).ids),
-                "action_query": self._get_action_query(debtor, company, link),
+                "action_query": self._get_access_query(link),
                 "portal_disputes": disputes,
                 "portal_claims": claims,
                 "followup_statuses": self._get_followup_statuses([*disputes, *claims]),
@@ -321,21 +320,12 @@ class ReceivableDisputePortal(ReceivableStatementPortal):
             .move_id
         )
 
-    def _get_action_query(self, debtor, company, link):
-        """What the links of an action carry to keep the customer's access."""
-        if not link:
-            return ""
-        # sudo: the token of the link the customer holds already
-        return "?" + url_encode({"access_token": link.sudo().token})
-
     # ------------------------------------------------------------------------------------------
     # The forms
     # ------------------------------------------------------------------------------------------
 
     def _prepare_form_values(self, move_sudo, access_token, error, post):
-        statement_url = "/my/receivables"
-        if access_token:
-            statement_url += "?" + url_encode({"access_token": access_token})
+        statement_url = self._get_statement_url(access_token)
         currency = move_sudo.currency_id
         return {
             "page_name": "receivables",

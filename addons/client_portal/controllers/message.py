@@ -1,5 +1,4 @@
 from werkzeug.exceptions import Forbidden, NotFound
-from werkzeug.urls import url_encode
 
 from odoo import _, http
 from odoo.exceptions import UserError
@@ -171,7 +170,7 @@ class ReceivableMessagePortal(ReceivableStatementPortal):
                     "answered": (_("Answered"), "success"),
                     "closed": (_("Closed"), "secondary"),
                 },
-                "message_query": self._get_message_query(link),
+                "message_query": self._get_access_query(link),
             }
         )
         return values
@@ -259,20 +258,9 @@ class ReceivableMessagePortal(ReceivableStatementPortal):
         user = request.env.user
         return debtor if user._is_public() else user.partner_id
 
-    def _get_message_query(self, link):
-        if not link:
-            return ""
-        # sudo: the token of the link the customer holds already
-        return "?" + url_encode({"access_token": link.sudo().token})
-
     # ------------------------------------------------------------------------------------------
     # Forms
     # ------------------------------------------------------------------------------------------
-
-    def _get_statement_url(self, access_token):
-        if access_token:
-            return "/my/receivables?" + url_encode({"access_token": access_token})
-        return "/my/receivables"
 
     def _render_question_form(
         self, move_sudo, access_token, error=None, post=None, status=200, inquiry_sudo=None

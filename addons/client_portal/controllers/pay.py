@@ -100,7 +100,7 @@ class ReceivablePayPortal(ReceivableStatementPortal, PortalAccount):
             "debtor": debtor,
             "company": company,
             "access_token": access_token,
-            "statement_url": self._pay_statement_url(access_token),
+            "statement_url": self._get_statement_url(access_token),
         }
         try:
             target = self._pay_get_target(debtor, company, kind, key)
@@ -300,14 +300,9 @@ class ReceivablePayPortal(ReceivableStatementPortal, PortalAccount):
         user = request.env.user
         return debtor if user._is_public() else user.partner_id
 
-    def _pay_statement_url(self, access_token, **params):
-        if access_token:
-            params["access_token"] = access_token
-        return "/my/receivables" + (f"?{url_encode(params)}" if params else "")
-
     def _pay_landing_route(self, access_token):
         """Where Odoo's payment status page sends the customer back."""
-        return self._pay_statement_url(access_token, notice="paid")
+        return self._get_statement_url(access_token, notice="paid")
 
     def _pay_url(self, access_token, **params):
         params = {key: value for key, value in params.items() if value}

@@ -168,7 +168,7 @@ class ReceivablePromisePlanPortal(ReceivableStatementPortal):
             "company": company,
             "currency": company.currency_id,
             "access_token": access_token,
-            "statement_url": statement_url(access_token),
+            "statement_url": self._get_statement_url(access_token),
             "invoices": invoices,
             "picked": picked,
             "today": fields.Date.context_today(request.env.user),
@@ -270,7 +270,7 @@ class ReceivablePromisePlanPortal(ReceivableStatementPortal):
             "company": company,
             "currency": company.currency_id,
             "access_token": access_token,
-            "statement_url": statement_url(access_token),
+            "statement_url": self._get_statement_url(access_token),
             "invoices": invoices,
             "today": fields.Date.context_today(request.env.user),
             "rules": Plan._portal_get_rules(company),
@@ -360,9 +360,3 @@ def format_amount_input(amount, currency):
     if amount is None:
         return ""
     return f"{amount:.{currency.decimal_places}f}"
-
-
-def statement_url(access_token):
-    if access_token:
-        return "/my/receivables?" + url_encode({"access_token": access_token})
-    return "/my/receivables"

@@ -225,6 +225,20 @@ class ReceivableStatementPortal(CustomerPortal):
         redirects to (``?notice=code``): the page never shows a text taken from the URL."""
         return {"renewed": (_("A new link is on its way to your mailbox."), "info")}
 
+    def _get_statement_url(self, access_token=None, **params):
+        """The statement's address with ``params``, keeping a link holder's access."""
+        query = {key: value for key, value in params.items() if value}
+        if access_token:
+            query["access_token"] = access_token
+        return "/my/receivables" + (f"?{url_encode(query)}" if query else "")
+
+    def _get_access_query(self, link):
+        """What the links of an action page carry to keep a link holder's access."""
+        if not link:
+            return ""
+        # sudo: the token of the link the customer holds already
+        return "?" + url_encode({"access_token": link.sudo().token})
+
     def _redirect_to_statement(self, access_token=None, notice=None, **params):
         """Back to the statement after an action, with the same access."""
         query = {key: value for key, value in params.items() if value}
