@@ -3,6 +3,7 @@ from . import followup
 from . import fees
 from . import handoff
 from . import inquiry
+from . import client_file
 from . import res_company
 from . import res_config_settings
 from . import ir_actions_report
