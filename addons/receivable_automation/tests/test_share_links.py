@@ -2,10 +2,12 @@ import re
 from datetime import datetime, timedelta
 
 from freezegun import freeze_time
+from psycopg2 import IntegrityError
 
 from odoo import Command, fields
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import Form, HttpCase, new_test_user, tagged
+from odoo.tools import mute_logger
 
 from .common import ReceivableCommon
 
@@ -464,3 +466,26 @@ class TestShareLinkCreation(ShareLinkCase):
                 {"link_id": link.id, "company_id": self.company.id, "event": "download"}
             )
         self.assertEqual(log.ip, "127.0.0.1")
+
+    def test_company_setting_gives_the_default_validity(self):
+        settings = Form(self.env["res.config.settings"])
+        settings.receivable_share_days = 30
+        settings.save().execute()
+        self.assertEqual(self.env.company.receivable_share_days, 30)
+        wizard = Form(self.env["receivable.share.link.wizard"].with_company(self.env.company))
+        self.assertEqual(wizard.date_expiry, TODAY + timedelta(days=30))
+        with self.assertRaises(IntegrityError), mute_logger("odoo.sql_db"), self.cr.savepoint():
+            self.env.company.receivable_share_days = 0
+            self.env.company.flush_recordset()
+
+    def test_link_form_edits_and_token_stays_out_of_lists(self):
+        link = self._share(self.sharer, self.contract)
+        with Form(link.with_user(self.sharer)) as form:
+            self.assertTrue(form.share_url.endswith(link.sudo().access_token))
+            form.date_expiry = TODAY + timedelta(days=40)
+            form.recipient_email = "lawyer@law.example.com"
+        self.assertEqual(link.date_expiry, TODAY + timedelta(days=40))
+        self.assertEqual(link.recipient_email, "lawyer@law.example.com")
+        list_view = self.env.ref("receivable_automation.receivable_share_link_view_list")
+        self.assertNotIn("access_token", list_view.arch)
+        self.assertNotIn("share_url", list_view.arch)

@@ -29,7 +29,7 @@ class ReceivableShareInternalWizard(models.TransientModel):
     activity_type_id = fields.Many2one(
         "mail.activity.type",
         "Activity",
-        default=_default_activity_type_id,
+        default=lambda self: self._default_activity_type_id(),
         domain="['|', ('res_model', '=', False), ('res_model', '=', res_model)]",
     )
     date_deadline = fields.Date("Due Date", default=fields.Date.context_today)

@@ -22,7 +22,7 @@ class ReceivableShareLinkWizard(models.TransientModel):
     company_id = fields.Many2one(
         "res.company", required=True, default=lambda self: self.env.company
     )
-    name = fields.Char("Subject", required=True, default=_default_name)
+    name = fields.Char("Subject", required=True, default=lambda self: self._default_name())
     attachment_ids = fields.Many2many(
         "ir.attachment",
         "receivable_share_link_wizard_attachment_rel",
@@ -39,7 +39,9 @@ class ReceivableShareLinkWizard(models.TransientModel):
     recipient_email = fields.Char(
         compute="_compute_recipient", store=True, readonly=False, precompute=True
     )
-    date_expiry = fields.Date("Valid Until", required=True, default=_default_date_expiry)
+    date_expiry = fields.Date(
+        "Valid Until", required=True, default=lambda self: self._default_date_expiry()
+    )
     require_code = fields.Boolean(
         "Ask for a Code",
         help="The recipient types a code sent to its e-mail address before seeing the "

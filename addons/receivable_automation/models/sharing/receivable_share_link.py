@@ -82,7 +82,10 @@ class ReceivableShareLink(models.Model):
     )
     note = fields.Text("Message", help="Added to the e-mail that carries the link.")
     date_expiry = fields.Date(
-        "Valid Until", required=True, tracking=True, default=_default_date_expiry
+        "Valid Until",
+        required=True,
+        tracking=True,
+        default=lambda self: self._default_date_expiry(),
     )
     state = fields.Selection(
         [("active", "Active"), ("expired", "Expired"), ("revoked", "Revoked")],
@@ -99,7 +102,7 @@ class ReceivableShareLink(models.Model):
     )
     sent_on = fields.Datetime(readonly=True, copy=False)
     revoked_on = fields.Datetime(readonly=True, copy=False)
-    revoked_by_id = fields.Many2one("res.users", "Revoked By", readonly=True, copy=False)
+    revoked_by_id = fields.Many2one("res.users", readonly=True, copy=False)
     res_model = fields.Char("Shared From Model", readonly=True, index=True)
     res_id = fields.Many2oneReference("Shared From ID", model_field="res_model", readonly=True)
     source_name = fields.Char("Shared From", compute="_compute_source_name")
@@ -114,7 +117,7 @@ class ReceivableShareLink(models.Model):
         readonly=True,
         help="Too many wrong codes: nobody can open the link until it is unlocked.",
     )
-    log_ids = fields.One2many("receivable.share.log", "link_id", "Log", readonly=True)
+    log_ids = fields.One2many("receivable.share.log", "link_id", readonly=True)
     download_count = fields.Integer("Downloads", compute="_compute_download_count")
 
     # ------------------------------------------------------------------------------------------

@@ -40,7 +40,7 @@ class ReceivableShareLog(models.Model):
     attachment_name = fields.Char("Document Name", readonly=True)
     ip = fields.Char("IP Address", readonly=True)
     user_agent = fields.Char(readonly=True)
-    user_id = fields.Many2one("res.users", "User", readonly=True, ondelete="set null")
+    user_id = fields.Many2one("res.users", readonly=True, ondelete="set null")
     description = fields.Char(readonly=True)
 
     # ------------------------------------------------------------------------------------------
