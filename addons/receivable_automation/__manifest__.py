@@ -63,6 +63,12 @@
         "views/receivable_payment_plan_views.xml",
         "views/receivable_handoff_views.xml",
         "views/res_config_settings_views.xml",
+        # sharing
+        "data/receivable_share_mail_template_data.xml",
+        "wizard/receivable_share_internal_wizard_views.xml",
+        "wizard/receivable_share_link_wizard_views.xml",
+        "views/receivable_share_link_views.xml",
+        "views/receivable_share_templates.xml",
         "views/receivable_automation_menus.xml",
     ],
     "demo": [

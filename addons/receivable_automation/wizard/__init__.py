@@ -1,2 +1,4 @@
 from . import receivable_categorize_wizard
 from . import receivable_handoff_wizard
+from . import receivable_share_internal_wizard
+from . import receivable_share_link_wizard
