@@ -64,6 +64,9 @@
         "views/receivable_handoff_views.xml",
         "views/res_config_settings_views.xml",
         "views/receivable_automation_menus.xml",
+        # archive
+        "data/receivable_archive_cron_data.xml",
+        "views/receivable_archive_views.xml",
     ],
     "demo": [
         "demo/receivable_demo.xml",

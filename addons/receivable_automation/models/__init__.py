@@ -7,3 +7,4 @@ from . import client_file
 from . import res_company
 from . import res_config_settings
 from . import ir_actions_report
+from . import archive
