@@ -35,3 +35,5 @@ from . import test_payment_claims
 from . import test_inquiries
 from . import test_archive_seal
 from . import test_archive_retention
+from . import test_archive_integrity
+from . import test_archive_export

@@ -725,7 +725,7 @@ class ReceivableArchive(models.Model):
 
     def _get_credit_managers(self):
         group = self.env.ref("receivable_automation.group_receivable_manager")
-        return group.users.filtered(lambda u: u.active and not u.share and u.id > 2)
+        return group.users.filtered(lambda u: u.active and not u.share)
 
     @api.model
     def _cron_check_integrity(self, batch_size=500):
