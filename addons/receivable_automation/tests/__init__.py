@@ -37,3 +37,4 @@ from . import test_archive_seal
 from . import test_archive_retention
 from . import test_archive_integrity
 from . import test_archive_export
+from . import test_archive_invoice

@@ -23,7 +23,7 @@ class ReceivableArchiveQueue(models.Model):
         "account.move", "Invoice", required=True, index=True, ondelete="cascade", readonly=True
     )
     company_id = fields.Many2one("res.company", required=True, index=True, readonly=True)
-    attempts = fields.Integer(readonly=True)
+    attempts = fields.Integer(readonly=True, default=0)
     error = fields.Text(readonly=True)
 
     @api.model
@@ -40,8 +40,12 @@ class ReceivableArchiveQueue(models.Model):
     def _cron_archive_invoices(self, batch_size=50):
         """Archive the queued invoices, batch by batch; each batch is committed (outside tests)
         and locked rows are left to the other workers."""
-        done = 0
-        while batch := self._lock_batch(batch_size):
+        # sudo: the queue is system work for every company (nobody has access to it), also
+        # when the cron runs as a user who is not the superuser
+        self = self.sudo()
+        done, seen = 0, []
+        while batch := self._lock_batch(batch_size, seen):
+            seen.extend(batch.ids)
             batch._archive_invoices()
             done += len(batch)
             remaining = self.search_count([("attempts", "<", MAX_ATTEMPTS)])
@@ -49,18 +53,21 @@ class ReceivableArchiveQueue(models.Model):
             self._commit_if_allowed()
         return done
 
-    def _lock_batch(self, batch_size):
+    def _lock_batch(self, batch_size, seen):
+        """Next rows to archive, skipping those other workers hold and those this run saw
+        (a failed row waits for the next run)."""
         self.flush_model()
         self.env.cr.execute(
             SQL(
                 """
                 SELECT id FROM receivable_archive_queue
-                 WHERE attempts < %s
+                 WHERE COALESCE(attempts, 0) < %s AND id != ALL(%s)
               ORDER BY id
                  LIMIT %s
                    FOR UPDATE SKIP LOCKED
                 """,
                 MAX_ATTEMPTS,
+                seen,
                 batch_size,
             )
         )
