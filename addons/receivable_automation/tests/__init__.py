@@ -38,3 +38,5 @@ from . import test_archive_retention
 from . import test_archive_integrity
 from . import test_archive_export
 from . import test_archive_invoice
+from . import test_archive_esign
+from . import test_archive_access
