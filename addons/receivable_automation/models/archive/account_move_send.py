@@ -6,7 +6,7 @@ class AccountMoveSend(models.AbstractModel):
 
     @api.model
     def _link_invoice_documents(self, invoices_data):
-        super()._link_invoice_documents(invoices_data)
+        result = super()._link_invoice_documents(invoices_data)
         # the PDF as sent is now the invoice's: the archive cron keeps a sealed copy of it
         sent = self.env["account.move"].browse(
             [
@@ -16,3 +16,4 @@ class AccountMoveSend(models.AbstractModel):
             ]
         )
         sent._receivable_queue_archive()
+        return result

@@ -31,6 +31,11 @@ class IrAttachment(models.Model):
         return super().write(vals)
 
     def unlink(self):
+        # checked before Odoo's access rights: the refusal says why, to everyone
+        self._check_archived_file_unlink()
+        return super().unlink()
+
+    def _check_archived_file_unlink(self):
         sealed = self._get_archived_files()
         if sealed:
             raise UserError(
@@ -40,7 +45,6 @@ class IrAttachment(models.Model):
                     ", ".join(row[0] for row in sealed.values()),
                 )
             )
-        return super().unlink()
 
     def _get_archived_files(self):
         """``{attachment id: (archive name, archive id, sha256)}`` of these attachments that are

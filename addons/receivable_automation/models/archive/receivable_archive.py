@@ -79,7 +79,6 @@ class ReceivableArchive(models.Model):
     file_name = fields.Char(required=True, readonly=True)
     document_type_id = fields.Many2one(
         "receivable.document.type",
-        "Document Type",
         required=True,
         readonly=True,
         index=True,
@@ -97,7 +96,6 @@ class ReceivableArchive(models.Model):
     res_model = fields.Char("Source Model", readonly=True, index=True)
     res_id = fields.Many2oneReference("Source Record", model_field="res_model", readonly=True)
     source_attachment_id = fields.Integer(
-        "Source Attachment",
         readonly=True,
         index="btree_not_null",
         help="The attachment the bytes were copied from (archiving it again with the same bytes "
@@ -120,7 +118,7 @@ class ReceivableArchive(models.Model):
         readonly=True,
         help="SHA-256 of the previous hash, the file's SHA-256 and the sealed metadata.",
     )
-    archived_by_id = fields.Many2one("res.users", "Archived By", readonly=True)
+    archived_by_id = fields.Many2one("res.users", readonly=True)
     archive_date = fields.Datetime(required=True, readonly=True)
     retention_class = fields.Selection(
         RETENTION_CLASSES,
@@ -242,27 +240,7 @@ class ReceivableArchive(models.Model):
         """Only an approved purge deletes entries, past their retention date and not held, and a
         destruction record is written for each."""
         purges = self._get_approved_purges()
-        today = fields.Date.context_today(self)
-        for archive in self:
-            if archive.legal_hold:
-                raise UserError(
-                    _("%s is under legal hold: it cannot be deleted.", archive.display_name)
-                )
-            if archive.retention_end_date >= today:
-                raise UserError(
-                    _(
-                        "%(doc)s is kept until %(date)s: it cannot be deleted before.",
-                        doc=archive.display_name,
-                        date=archive.retention_end_date,
-                    )
-                )
-            if archive not in purges.archive_ids:
-                raise UserError(
-                    _(
-                        "%s can only be deleted by a purge that a credit manager approved.",
-                        archive.display_name,
-                    )
-                )
+        self._check_deletable(purges)
         # sudo: the destruction record is written by the archive itself, never by a user
         destructions = self.env["receivable.archive.destruction"].sudo()
         destructions.create(
@@ -537,6 +515,29 @@ class ReceivableArchive(models.Model):
         self.env["res.company"].browse(list(heads)).invalidate_recordset(
             ["receivable_archive_sequence", "receivable_archive_head"]
         )
+
+    def _check_deletable(self, purges):
+        today = fields.Date.context_today(self)
+        for archive in self:
+            if archive.legal_hold:
+                raise UserError(
+                    _("%s is under legal hold: it cannot be deleted.", archive.display_name)
+                )
+            if archive.retention_end_date >= today:
+                raise UserError(
+                    _(
+                        "%(doc)s is kept until %(date)s: it cannot be deleted before.",
+                        doc=archive.display_name,
+                        date=archive.retention_end_date,
+                    )
+                )
+            if archive not in purges.archive_ids:
+                raise UserError(
+                    _(
+                        "%s can only be deleted by a purge that a credit manager approved.",
+                        archive.display_name,
+                    )
+                )
 
     def _get_approved_purges(self):
         # sudo: the purge that deletes these entries may belong to another user's session

@@ -16,12 +16,12 @@ class ReceivableArchiveDestruction(models.Model):
 
     company_id = fields.Many2one("res.company", required=True, readonly=True, index=True)
     purge_id = fields.Many2one(
-        "receivable.archive.purge", "Purge", readonly=True, index=True, ondelete="restrict"
+        "receivable.archive.purge", readonly=True, index=True, ondelete="restrict"
     )
     name = fields.Char("Document", required=True, readonly=True)
     file_name = fields.Char(readonly=True)
     document_type_id = fields.Many2one(
-        "receivable.document.type", "Document Type", readonly=True, ondelete="restrict"
+        "receivable.document.type", readonly=True, ondelete="restrict"
     )
     partner_id = fields.Many2one("res.partner", "Customer", readonly=True, ondelete="restrict")
     res_model = fields.Char("Source Model", readonly=True)
@@ -35,7 +35,7 @@ class ReceivableArchiveDestruction(models.Model):
     retention_end_date = fields.Date("Kept Until", readonly=True)
     legal_basis = fields.Char(readonly=True)
     destroyed_on = fields.Datetime(required=True, readonly=True)
-    approved_by_id = fields.Many2one("res.users", "Approved By", required=True, readonly=True)
+    approved_by_id = fields.Many2one("res.users", required=True, readonly=True)
 
     _sql_constraints = [
         (

@@ -50,10 +50,8 @@ class ReceivableArchivePurge(models.Model):
         "receivable.archive.destruction", "purge_id", "Destruction Records", readonly=True
     )
     destruction_count = fields.Integer(compute="_compute_archive_count")
-    prepared_by_id = fields.Many2one(
-        "res.users", "Prepared By", readonly=True, default=lambda self: self.env.user
-    )
-    approved_by_id = fields.Many2one("res.users", "Approved By", readonly=True)
+    prepared_by_id = fields.Many2one("res.users", readonly=True, default=lambda self: self.env.user)
+    approved_by_id = fields.Many2one("res.users", readonly=True)
     approved_on = fields.Datetime(readonly=True)
 
     @api.depends("archive_ids", "destruction_ids")

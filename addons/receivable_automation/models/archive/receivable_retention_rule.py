@@ -18,14 +18,12 @@ class ReceivableRetentionRule(models.Model):
     )
     document_type_id = fields.Many2one(
         "receivable.document.type",
-        "Document Type",
         required=True,
         ondelete="cascade",
         check_company=True,
     )
     country_id = fields.Many2one(
         "res.country",
-        "Country",
         help="Country of the company that keeps the archive, whose law sets the period. "
         "Empty: every country.",
     )
