@@ -65,3 +65,20 @@ class TestArchiveAccess(ArchiveCommon):
         export = self.env["receivable.archive.export"].with_user(self.other_manager)
         with self.assertRaises(AccessError):
             export.create({"archive_ids": archive.ids}).action_export()
+
+    def test_views_and_menus_load_for_each_role(self):
+        menu = self.env.ref("receivable_automation.menu_receivable_archive")
+        purges = self.env.ref("receivable_automation.menu_receivable_archive_purges")
+        for user in (self.collector, self.manager):
+            with self.subTest(user=user.login):
+                views = self.Archive.with_user(user).get_views(
+                    [(False, "list"), (False, "form"), (False, "search")]
+                )
+                self.assertIn("integrity_state", views["views"]["form"]["arch"])
+                visible = self.env["ir.ui.menu"].with_user(user)._visible_menu_ids()
+                self.assertIn(menu.id, visible)
+                self.assertEqual(purges.id in visible, user == self.manager)
+        self.env["receivable.archive.purge"].with_user(self.manager).get_views([(False, "form")])
+        self.env["receivable.archive.destruction"].with_user(self.manager).get_views(
+            [(False, "list"), (False, "form"), (False, "search")]
+        )
