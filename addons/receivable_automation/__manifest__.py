@@ -70,6 +70,9 @@
         "views/receivable_share_link_views.xml",
         "views/receivable_share_templates.xml",
         "views/receivable_automation_menus.xml",
+        # archive
+        "data/receivable_archive_cron_data.xml",
+        "views/receivable_archive_views.xml",
     ],
     "demo": [
         "demo/receivable_demo.xml",

@@ -8,3 +8,4 @@ from . import res_company
 from . import res_config_settings
 from . import ir_actions_report
 from . import sharing
+from . import archive

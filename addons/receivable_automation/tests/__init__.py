@@ -35,3 +35,10 @@ from . import test_payment_claims
 from . import test_inquiries
 from . import test_share_links
 from . import test_share_internal
+from . import test_archive_seal
+from . import test_archive_retention
+from . import test_archive_integrity
+from . import test_archive_export
+from . import test_archive_invoice
+from . import test_archive_esign
+from . import test_archive_access

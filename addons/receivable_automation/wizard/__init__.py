@@ -2,3 +2,5 @@ from . import receivable_categorize_wizard
 from . import receivable_handoff_wizard
 from . import receivable_share_internal_wizard
 from . import receivable_share_link_wizard
+from . import receivable_archive_hold_wizard
+from . import receivable_archive_export
