@@ -27,6 +27,8 @@
         "views/portal_pay_templates.xml",
         "views/portal_signatures_templates.xml",
         "views/portal_shared_documents_templates.xml",
+        # archived documents on the portal
+        "views/portal_archive_templates.xml",
     ],
     "assets": {"web.assets_tests": ["client_portal/static/tests/tours/*.js"]},
     "installable": True,

@@ -6,3 +6,4 @@ from . import pay
 from . import message
 from . import signatures
 from . import shared_documents
+from . import archive

@@ -14,6 +14,8 @@ EVENT_KINDS = [
     ("paid_claim", "Said it has paid"),
     ("message", "Sent a message"),
     ("contact", "Proposed a payables contact"),
+    # archived documents on the portal
+    ("archive_download", "Downloaded an archived document"),
 ]
 
 

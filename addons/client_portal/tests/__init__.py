@@ -9,3 +9,4 @@ from . import test_access_matrix
 from . import test_statement_scale
 from . import test_shared_documents
 from . import test_portal_journeys
+from . import test_portal_archive

@@ -283,6 +283,22 @@ ROUTES = (
             )
         ],
     ),
+    # archived documents
+    PortalRoute(
+        "/my/receivables/archive", "GET", lambda ids: "/my/receivables/archive", own_scope=True
+    ),
+    PortalRoute(
+        "/my/receivables/archive/page/<int:page>",
+        "GET",
+        lambda ids: "/my/receivables/archive/page/1",
+        lambda ids: {"filterby": "invoice"},
+        own_scope=True,
+    ),
+    PortalRoute(
+        "/my/receivables/archive/<int:archive_id>/download",
+        "GET",
+        lambda ids: f"/my/receivables/archive/{ids.archive}/download",
+    ),
 )
 
 
@@ -372,7 +388,21 @@ class TestAccessMatrix(StatementCase):
                 "company_id": cls.company.id,
             }
         )
+        # archived documents: the planned invoice as archived
+        invoice_copy = cls.env["ir.attachment"].create(
+            {
+                "name": "invoice.pdf",
+                "raw": b"%PDF-1.4 archived",
+                "res_model": "account.move",
+                "res_id": planned.id,
+                "mimetype": "application/pdf",
+            }
+        )
+        archive = cls.env["receivable.archive"]._archive_attachments(
+            invoice_copy, cls.env.ref("receivable_automation.document_type_invoice")
+        )
         return SimpleNamespace(
+            archive=archive.id,
             shared_document=shared_document.id,
             plan=plan.id,
             dispute=dispute.id,
