@@ -64,6 +64,14 @@
         "views/receivable_handoff_views.xml",
         "views/res_config_settings_views.xml",
         "views/receivable_automation_menus.xml",
+        # approval circuits and client files
+        "data/client_file_data.xml",
+        "data/client_file_mail_template_data.xml",
+        "data/receivable_circuit_data.xml",
+        "views/receivable_circuit_views.xml",
+        "views/receivable_client_file_views.xml",
+        "wizard/receivable_client_file_wizard_views.xml",
+        "views/receivable_client_file_menus.xml",
     ],
     "demo": [
         "demo/receivable_demo.xml",
