@@ -73,6 +73,14 @@
         # archive
         "data/receivable_archive_cron_data.xml",
         "views/receivable_archive_views.xml",
+        # approval circuits and client files
+        "data/client_file_data.xml",
+        "data/client_file_mail_template_data.xml",
+        "data/receivable_circuit_data.xml",
+        "views/receivable_circuit_views.xml",
+        "views/receivable_client_file_views.xml",
+        "wizard/receivable_client_file_wizard_views.xml",
+        "views/receivable_client_file_menus.xml",
     ],
     "demo": [
         "demo/receivable_demo.xml",
