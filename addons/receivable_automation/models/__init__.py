@@ -7,5 +7,5 @@ from . import client_file
 from . import res_company
 from . import res_config_settings
 from . import ir_actions_report
-from . import sharing
 from . import archive
+from . import sharing

@@ -620,9 +620,8 @@ class TestClientFileCircuit(ClientFileCommon):
         )
 
 
-@tagged("post_install", "-at_install")
-class TestClientFileSignature(ClientFileCommon):
-    """The contract is signed by the customer's signatory, then the sales manager."""
+class ClientFileSignatureCommon(ClientFileCommon):
+    """A contract circuit (contract, e-signature, archive) and signing helpers."""
 
     @classmethod
     def setUpClass(cls):
@@ -684,6 +683,12 @@ class TestClientFileSignature(ClientFileCommon):
         contract = self._add(client_file, self.contract_type, "contract.pdf", self.contract_pdf)
         self._approve(contract)
         return client_file
+
+
+
+@tagged("post_install", "-at_install")
+class TestClientFileSignature(ClientFileSignatureCommon):
+    """The contract is signed by the customer's signatory, then the sales manager."""
 
     def test_signature_sent_in_order_and_completion_approves(self):
         client_file = self._file_at_signature()

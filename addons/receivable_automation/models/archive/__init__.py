@@ -9,3 +9,5 @@ from . import ir_attachment
 from . import account_move
 from . import account_move_send
 from . import esign_request
+from . import receivable_client_file_document
+from . import receivable_client_file_step
