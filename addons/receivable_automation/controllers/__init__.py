@@ -1,0 +1,1 @@
+from . import client_file_upload
