@@ -33,4 +33,5 @@ from . import test_tours_more
 from . import test_payment_link
 from . import test_payment_claims
 from . import test_inquiries
+from . import test_client_file_circuit
 from . import test_client_file_upload

@@ -28,6 +28,7 @@ class ReceivableClientFile(models.Model):
         compute="_compute_name",
         store=True,
         readonly=False,
+        precompute=True,
         required=True,
         tracking=True,
         help="What the file is for, e.g. 'New customer onboarding': a customer has one open "
@@ -59,6 +60,7 @@ class ReceivableClientFile(models.Model):
         compute="_compute_user_id",
         store=True,
         readonly=False,
+        precompute=True,
         index=True,
         tracking=True,
         domain="[('share', '=', False)]",
@@ -268,6 +270,12 @@ class ReceivableClientFile(models.Model):
     # Business methods
     # ------------------------------------------------------------------------------------------
 
+    def _compute_esign_request_count(self):
+        if self.env["esign.request"].has_access("read"):
+            return super()._compute_esign_request_count()
+        # salespeople who are not esign users see the requests on the steps only
+        self.esign_request_count = 0
+
     def _get_sorted_steps(self):
         self.ensure_one()
         return self.file_step_ids.sorted(lambda step: (step.sequence, step.id))
@@ -369,12 +377,12 @@ class ReceivableClientFile(models.Model):
             activities.unlink()
 
     def _cancel_signature_requests(self):
-        requests = self.file_step_ids.esign_request_id.filtered(
-            lambda request: request.state in ("draft", "sent")
-        )
         # sudo: a salesperson may cancel the file without being an esign user; only the
         # requests of this file are cancelled
-        requests.sudo().action_cancel()
+        requests = self.file_step_ids.esign_request_id.sudo().filtered(
+            lambda request: request.state in ("draft", "sent")
+        )
+        requests.action_cancel()
 
     def _set_hold_reminders(self):
         """Hold the customer's reminders until the file ends."""

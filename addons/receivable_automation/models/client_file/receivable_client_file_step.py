@@ -162,11 +162,13 @@ class ReceivableClientFileStep(models.Model):
             step._check_open()
             if step.kind != "esign":
                 raise UserError(_("Step %s is not a signature step.", step.name))
-            if step.esign_request_id.state == "sent":
+            # sudo: the state of the step's own request, for a verifier who is not an esign user
+            request_sudo = step.esign_request_id.sudo()
+            if request_sudo.state == "sent":
                 raise UserError(
                     _(
                         "The contract is already waiting for signatures (%s).",
-                        step.esign_request_id.name,
+                        request_sudo.name,
                     )
                 )
             step._send_for_signature()
@@ -227,11 +229,11 @@ class ReceivableClientFileStep(models.Model):
         document._schedule_check_activity()
         self.file_id.message_post(
             body=_(
-                "%(type)s added to step %(step)s by %(who)s (%(source)s): %(name)s",
+                "%(type)s added to step %(step)s by %(who)s (%(origin)s): %(name)s",
                 type=document_type.name,
                 step=self.name,
                 who=uploaded_by.name if uploaded_by else self.file_id.partner_id.name,
-                source=dict(Document._fields["source"]._description_selection(self.env))[source],
+                origin=dict(Document._fields["source"]._description_selection(self.env))[source],
                 name=attachment.name,
             ),
             subtype_xmlid="mail.mt_note",
@@ -471,9 +473,11 @@ class ReceivableClientFileStep(models.Model):
         self._start()
 
     def _reset_to_pending(self):
-        open_requests = self.esign_request_id.filtered(lambda req: req.state in ("draft", "sent"))
         # sudo: the request of a step that starts over is withdrawn, whoever rejected it
-        open_requests.sudo().action_cancel()
+        open_requests = self.esign_request_id.sudo().filtered(
+            lambda req: req.state in ("draft", "sent")
+        )
+        open_requests.action_cancel()
         self.write(
             {
                 "state": "pending",
