@@ -157,7 +157,7 @@ class TestClientFileUpload(ReceivableCommon, HttpCase):
         self.assertEqual(link.date_expiry, NOW + timedelta(days=14))
         token = self._token(link)
         self.assertGreaterEqual(len(token), 43)
-        self.assertMailMail(
+        mail = self.assertMailMail(
             self.contact,
             "outgoing",
             content="/my/client-file/upload/" + token,
@@ -165,7 +165,7 @@ class TestClientFileUpload(ReceivableCommon, HttpCase):
                 "subject": f"{self.company.name}: documents to upload for Upload onboarding",
             },
         )
-        body = self._new_mails.body_html
+        body = mail.body_html
         for text in (
             "Order (upload test)",
             "The order form signed and stamped by your company.",
@@ -364,7 +364,7 @@ class TestClientFileUpload(ReceivableCommon, HttpCase):
                 "expired": self._page(expired_token),
                 "revoked": self._page(revoked_token),
                 "unknown": self._page("x" * 43),
-                "not a token": self._page("../../web"),
+                "not a token": self._page("not-a-token!"),
             }
             bodies = set()
             for label, page in pages.items():
@@ -373,7 +373,10 @@ class TestClientFileUpload(ReceivableCommon, HttpCase):
                     self.assertIn("This link is no longer valid", page.text)
                     self.assertNotIn(client_file.name, page.text)
                     self.assertNotIn(self.debtor.name, page.text)
-                    bodies.add(page.text.split("o_client_file_upload_invalid", 1)[1])
+                    body = page.text.split("o_client_file_upload_invalid", 1)[1]
+                    for token in (expired_token, revoked_token, "x" * 43, "not-a-token!"):
+                        body = body.replace(token, "TOKEN")
+                    bodies.add(body)
             self.assertEqual(len(bodies), 1, "nothing tells which case it is")
             response = self._post(expired_token, self.order_type, "order.pdf", PDF)
             self.assertEqual(response.status_code, 404)
