@@ -54,7 +54,7 @@ class ReceivableClientFileUploadLink(models.Model):
     date_expiry = fields.Datetime("Valid Until", required=True, readonly=True)
     revoked = fields.Boolean(readonly=True, copy=False)
     date_revoked = fields.Datetime("Revoked On", readonly=True, copy=False)
-    last_opened = fields.Datetime("Last Opened", readonly=True, copy=False)
+    last_opened = fields.Datetime(readonly=True, copy=False)
     document_ids = fields.One2many(
         "receivable.client.file.document", "upload_link_id", "Uploaded Documents", readonly=True
     )
@@ -341,7 +341,6 @@ class ReceivableClientFileDocument(models.Model):
 
     upload_link_id = fields.Many2one(
         "receivable.client.file.upload.link",
-        "Upload Link",
         readonly=True,
         index="btree_not_null",
         ondelete="set null",
