@@ -81,6 +81,10 @@
         "views/receivable_client_file_views.xml",
         "wizard/receivable_client_file_wizard_views.xml",
         "views/receivable_client_file_menus.xml",
+        # customer upload page of client files
+        "data/client_file_upload_mail_template_data.xml",
+        "views/receivable_client_file_upload_link_views.xml",
+        "views/client_file_upload_templates.xml",
     ],
     "demo": [
         "demo/receivable_demo.xml",

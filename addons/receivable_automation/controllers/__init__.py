@@ -1,1 +1,2 @@
 from . import share
+from . import client_file_upload

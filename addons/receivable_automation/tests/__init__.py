@@ -44,3 +44,4 @@ from . import test_archive_esign
 from . import test_archive_access
 from . import test_client_file_circuit
 from . import test_client_file_archive_share
+from . import test_client_file_upload

@@ -91,7 +91,9 @@ class TestClientFileSharing(ClientFileCommon):
         order = self._add(client_file, self.order_form, "order.pdf")
         action = client_file.with_user(self.salesperson).action_share_documents_by_link()
         wizard_form = Form(
-            self.env[action["res_model"]].with_user(self.salesperson).with_context(action["context"])
+            self.env[action["res_model"]]
+            .with_user(self.salesperson)
+            .with_context(action["context"])
         )
         wizard_form.recipient_name = "Maître Leroy"
         wizard_form.recipient_email = "leroy@lawyers.example.com"
@@ -108,7 +110,9 @@ class TestClientFileSharing(ClientFileCommon):
         client_file = self._started_file()
         action = client_file.with_user(self.salesperson).action_share_with_colleagues()
         wizard_form = Form(
-            self.env[action["res_model"]].with_user(self.salesperson).with_context(action["context"])
+            self.env[action["res_model"]]
+            .with_user(self.salesperson)
+            .with_context(action["context"])
         )
         wizard_form.user_ids.add(self.sales_manager)
         wizard_form.note = "Technical details of the order for the workshop"

@@ -18,8 +18,12 @@ class ReceivableClientFileStep(models.Model):
                 ("state", "=", "posted"),
             ]
         )
-        archived = self.env["receivable.archive"].sudo().search(  # sudo: counting, not reading
-            [("res_model", "=", "account.move"), ("res_id", "in", invoices.ids)]
+        archived = (
+            self.env["receivable.archive"]
+            .sudo()
+            .search(  # sudo: counting, not reading
+                [("res_model", "=", "account.move"), ("res_id", "in", invoices.ids)]
+            )
         )
         self.env["receivable.archive.queue"]._enqueue(
             invoices.filtered(lambda move: move.id not in set(archived.mapped("res_id")))

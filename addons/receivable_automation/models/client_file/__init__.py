@@ -6,3 +6,6 @@ from . import receivable_client_file_step
 from . import receivable_client_file_document
 from . import ir_attachment
 from . import res_partner
+from . import receivable_client_file_upload_link
+from . import res_company
+from . import res_config_settings
