@@ -4,4 +4,3 @@ from . import models
 from . import report
 from . import wizard
 from .hooks import post_init_hook
-from . import controllers

@@ -273,7 +273,8 @@ class ReceivableClientFileStep(models.Model):
         upload link for a ``collect`` step."""
         self.ensure_one()
         template = self.circuit_step_id.start_template_id
-        if template:
+        # a step that collects documents asks for them with its upload link instead
+        if template and self.kind != "collect":
             self.file_id._send_customer_message(template)
 
     # ------------------------------------------------------------------------------------------
