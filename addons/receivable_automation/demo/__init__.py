@@ -1,1 +1,2 @@
 from . import receivable_demo
+from . import receivable_client_file_demo
