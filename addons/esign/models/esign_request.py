@@ -344,8 +344,12 @@ class EsignRequest(models.Model):
         attachments = []
         if pdf:
             attachments = [(self.signed_filename, pdf)]
-        # sudo: the linked record is told whatever the rights of the signer who triggered it
-        record.sudo().message_post(body=body, attachments=attachments)
+        # sudo: the linked record is told whatever the rights of the signer who triggered it;
+        # from the public signing page, by the system rather than by "Public user"
+        author = (
+            self.env.ref("base.partner_root") if self.env.user.share else self.env.user.partner_id
+        )
+        record.sudo().message_post(body=body, attachments=attachments, author_id=author.id)
 
     def _call_linked_hook(self, event):
         """Call ``_esign_on_<event>(request)`` on the linked record when its model has it."""

@@ -145,3 +145,21 @@ class TestClientFileSharing(ClientFileCommon):
         )
         self.assertEqual(wizard.attachment_ids, archive.attachment_id)
         self.assertEqual(wizard.res_model, "receivable.archive")
+
+
+@tagged("post_install", "-at_install")
+class TestClientFileSignedOnThePublicPage(ClientFileSignatureCommon):
+    def test_signing_on_the_public_page_is_not_authored_by_the_public_user(self):
+        client_file = self._file_at_signature()
+        request = client_file.current_step_id.esign_request_id.sudo()
+        customer, manager = request.signer_ids.sorted("sequence")
+        public = self.env.ref("base.public_user").sudo()
+        for signer in (customer, manager):
+            # as the public signing page does: the public user, elevated for the signer only
+            self._sign(signer.with_user(public).sudo())
+        self.assertEqual(request.state, "completed")
+        client_file = client_file.sudo()
+        messages = client_file.message_ids.filtered(lambda m: m.date >= request.date_sent)
+        self.assertTrue(messages)
+        self.assertNotIn(public.partner_id, messages.author_id)
+        self.assertNotIn(public, client_file.activity_ids.create_uid)

@@ -266,6 +266,12 @@ class TestClientFileUpload(ReceivableCommon, HttpCase):
             lambda msg: "uploaded by the customer through the upload link" in msg.body
         )
         self.assertEqual(message.author_id, self.contact)
+        public_partner = self.env.ref("base.public_partner")
+        self.assertNotIn(
+            public_partner,
+            client_file.message_ids.author_id | activity.create_uid.partner_id,
+            "nothing on the file is signed by the public user",
+        )
 
         page = self._page(token)
         self.assertIn("Thank you", self.url_open(response.headers["Location"]).text)

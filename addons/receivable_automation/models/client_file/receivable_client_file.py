@@ -1,6 +1,6 @@
 import logging
 
-from odoo import _, api, fields, models
+from odoo import SUPERUSER_ID, _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
 _logger = logging.getLogger(__name__)
@@ -484,5 +484,10 @@ class ReceivableClientFile(models.Model):
 
     def _get_esign_step(self, request):
         # sudo: the last signer is the customer on the public signing page, or the sales
-        # manager; the file reacts to its own request whoever signed
-        return self.sudo().file_step_ids.filtered(lambda step: step.esign_request_id == request)
+        # manager; the file reacts to its own request whoever signed. On the public page it
+        # does so as the system, so that its messages and activities are not authored by the
+        # public user.
+        file_sudo = self.sudo()
+        if self.env.user.share:
+            file_sudo = file_sudo.with_user(SUPERUSER_ID)
+        return file_sudo.file_step_ids.filtered(lambda step: step.esign_request_id == request)

@@ -3,7 +3,7 @@ import re
 import secrets
 from datetime import timedelta
 
-from odoo import _, api, fields, models
+from odoo import SUPERUSER_ID, _, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import consteq
 from odoo.tools.mimetypes import guess_mimetype
@@ -236,6 +236,10 @@ class ReceivableClientFileUploadLink(models.Model):
             raise UserError(_("This document is not expected on this page."))
         self._check_upload_content(document_type, filename, content)
         step = self.file_step_id
+        if self.env.user.share:
+            # the customer uploads as the public user: the file's own notes and the verifier's
+            # activity come from the system, not from "Public user"
+            step = step.with_user(SUPERUSER_ID)
         document = step._add_document_from_data(
             document_type, filename, content, "portal", uploaded_by=self.env["res.users"]
         )
