@@ -43,3 +43,4 @@ from . import test_archive_invoice
 from . import test_archive_esign
 from . import test_archive_access
 from . import test_client_file_circuit
+from . import test_tours_client_file
