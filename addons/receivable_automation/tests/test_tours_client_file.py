@@ -3,7 +3,7 @@ from contextlib import contextmanager
 from unittest.mock import patch
 
 from odoo import Command
-from odoo.exceptions import AccessError
+from odoo.exceptions import AccessError, UserError
 from odoo.tests import new_test_user, tagged
 from odoo.tools import file_open
 
@@ -406,3 +406,35 @@ class TestToursClientFile(MockEmail, MockSMS, ReceivableTourCase):
         self.assertIn("needs a correction", mail.subject)
         self.assertIn(REJECTION_REASON, mail.body_html)
         self.assertIn("rejected by Sonia Sales", "\n".join(client_file.message_ids.mapped("body")))
+
+    def test_header_buttons_follow_the_current_step(self):
+        """The file's Approve Step is offered to the current step's verifier once nothing is
+        missing or left to check; Reject Step to the verifier only."""
+        client_file = self._started_file()
+        as_verifier = client_file.with_user(self.verifier)
+        as_salesperson = client_file.with_user(self.salesperson)
+        self.assertEqual(as_salesperson.current_missing_document_type_ids, self.order_form)
+        self.assertFalse(as_verifier.current_step_can_approve, "the order form is missing")
+        self.assertTrue(as_verifier.current_step_can_reject)
+        self.assertFalse(as_salesperson.current_step_can_reject)
+        document = self._add_document(
+            client_file, self.order_form, "order_form.pdf", ORDER_FORM_PDF
+        )
+        client_file.invalidate_recordset()
+        self.assertFalse(as_verifier.current_missing_document_type_ids)
+        self.assertFalse(as_verifier.current_step_can_approve, "the order form is to check")
+        with self.assertRaisesRegex(UserError, "each of them must be added and approved"):
+            as_verifier.action_approve_step()
+        with self.mock_mail_gateway():
+            document.with_user(self.verifier).action_approve()
+        as_manager = client_file.with_user(self.sales_manager)
+        self.assertTrue(as_manager.current_step_can_approve)
+        self.assertFalse(as_verifier.current_step_can_approve, "not his step")
+        with self.assertRaises(AccessError):
+            as_verifier.action_approve_step()
+        with self.mock_mail_gateway():
+            as_manager.action_approve_step()
+        self.assertEqual(client_file.state, "done")
+        self.assertEqual(client_file._get_sorted_steps()[1].done_by_id, self.sales_manager)
+        with self.assertRaisesRegex(UserError, "no step waiting"):
+            as_manager.action_reject_step()

@@ -211,9 +211,9 @@ registry.category("web_tour.tours").add("receivable_client_file_add_document_tou
             run: "click",
         },
         {
-            content: "Nor can he approve the step",
+            content: "Nor can he approve the step, from the header or its line",
             trigger:
-                ".o_field_widget[name=file_step_ids] .o_data_row:contains('Order form'):not(:has(button[name=action_approve]))",
+                ".o_form_view:not(:has(button[name=action_approve_step])) .o_field_widget[name=file_step_ids] .o_data_row:contains('Order form'):not(:has(button[name=action_approve]))",
         },
         {
             content: "The file says who checks it",
@@ -307,10 +307,17 @@ registry.category("web_tour.tours").add("receivable_client_file_reject_tour", {
             run: "click",
         },
         {
-            content: "Reject the approval step",
-            trigger:
-                ".o_field_widget[name=file_step_ids] .o_data_row:contains('Manager approval') button[name=action_reject]",
+            content: "The verifier may approve the step from the file's header",
+            trigger: ".o_statusbar_buttons button[name=action_approve_step]",
+        },
+        {
+            content: "but rejects it",
+            trigger: ".o_statusbar_buttons button[name=action_reject_step]",
             run: "click",
+        },
+        {
+            content: "The wizard is for the approval step",
+            trigger: ".modal .o_field_widget[name=file_step_id]:contains('Manager approval')",
         },
         {
             content: "The file goes back to the order form by default",
