@@ -102,6 +102,11 @@ class ReceivableClientFile(models.Model):
     date_deadline = fields.Date(
         related="current_step_id.date_deadline", string="Step Deadline", store=True
     )
+    current_step_can_approve = fields.Boolean(related="current_step_id.can_approve")
+    current_step_can_reject = fields.Boolean(related="current_step_id.can_reject")
+    current_missing_document_type_ids = fields.Many2many(
+        related="current_step_id.missing_document_type_ids", string="Missing Documents"
+    )
     file_step_ids = fields.One2many("receivable.client.file.step", "file_id", "Steps", copy=False)
     document_ids = fields.One2many(
         "receivable.client.file.document", "file_id", "Documents", copy=False
@@ -257,6 +262,18 @@ class ReceivableClientFile(models.Model):
         self.ensure_one()
         return self.current_step_id.action_add_document()
 
+    def action_approve_step(self):
+        """The verifier approves the file's current step from the file."""
+        self.ensure_one()
+        self._check_current_step()
+        return self.current_step_id.action_approve()
+
+    def action_reject_step(self):
+        """The verifier rejects the file's current step, with a reason, from the file."""
+        self.ensure_one()
+        self._check_current_step()
+        return self.current_step_id.action_reject()
+
     def action_open_documents(self):
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id(
@@ -298,6 +315,11 @@ class ReceivableClientFile(models.Model):
                     for step in missing
                 ]
             )
+
+    def _check_current_step(self):
+        self.ensure_one()
+        if self.state != "in_progress" or not self.current_step_id:
+            raise UserError(_("Client file %s has no step waiting for a decision.", self.name))
 
     def _check_can_start(self):
         self.ensure_one()

@@ -91,6 +91,11 @@ class ReceivableClientFileStep(models.Model):
     )
     is_overdue = fields.Boolean(compute="_compute_waiting_days")
     can_verify = fields.Boolean(compute="_compute_can_verify")
+    can_approve = fields.Boolean(
+        compute="_compute_can_verify",
+        help="The current user may approve the step now: nothing is missing or left to check.",
+    )
+    can_reject = fields.Boolean(compute="_compute_can_verify")
 
     @api.depends("document_ids.state", "document_ids.document_type_id", "circuit_step_id")
     def _compute_missing_document_type_ids(self):
@@ -107,10 +112,23 @@ class ReceivableClientFileStep(models.Model):
             step.is_overdue = bool(is_open and step.date_deadline and step.date_deadline < today)
 
     @api.depends_context("uid")
-    @api.depends("verifier_user_id", "verifier_group_id", "state")
+    @api.depends(
+        "verifier_user_id",
+        "verifier_group_id",
+        "state",
+        "kind",
+        "document_ids.state",
+        "document_ids.document_type_id",
+    )
     def _compute_can_verify(self):
         for step in self:
             step.can_verify = step.state == "open" and step._is_verifier(self.env.user)
+            step.can_reject = step.can_verify and step.kind not in AUTOMATIC_KINDS
+            step.can_approve = (
+                step.can_verify
+                and step.kind not in ("esign", *AUTOMATIC_KINDS)
+                and not step._has_documents_pending()
+            )
 
     # ------------------------------------------------------------------------------------------
     # Actions
@@ -123,10 +141,7 @@ class ReceivableClientFileStep(models.Model):
             step._check_can_verify()
             if step.kind == "esign":
                 raise UserError(_("Step %s is approved when everyone has signed.", step.name))
-            if step.kind in DOCUMENT_KINDS and (
-                step._get_missing_document_types()
-                or step.document_ids.filtered(lambda doc: doc.state == "to_check")
-            ):
+            if step._has_documents_pending():
                 raise UserError(
                     _(
                         "Step %s is approved with its documents: each of them must be added "
@@ -256,6 +271,14 @@ class ReceivableClientFileStep(models.Model):
             }
         )
         return self._add_document(document_type, attachment, source, uploaded_by=uploaded_by)
+
+    def _has_documents_pending(self):
+        """A document step still misses a document, or has one to check."""
+        self.ensure_one()
+        return self.kind in DOCUMENT_KINDS and bool(
+            self._get_missing_document_types()
+            or self.document_ids.filtered(lambda doc: doc.state == "to_check")
+        )
 
     def _get_missing_document_types(self):
         """Document types of this step still without a document to check or approved."""
