@@ -134,7 +134,12 @@ class TestTours(ReceivableTourCase):
         self.assertEqual(plan.approved_by_id, self.collector)
         self.assertEqual(plan.move_ids, invoices)
         self.assertEqual(plan.instalment_ids.mapped("amount"), [600, 600])
-        first_date = fields.Date.context_today(plan) + relativedelta(months=1)
+        # a month from the browser's today, a day off the test's today around midnight UTC
+        # (their time zones differ)
+        first_date = plan.first_date
+        self.assertLessEqual(
+            abs((first_date - relativedelta(months=1)) - fields.Date.today()).days, 1
+        )
         self.assertEqual(
             plan.instalment_ids.mapped("date"), [first_date, first_date + relativedelta(months=1)]
         )
