@@ -6,7 +6,6 @@ from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen import canvas
 
 from odoo import api, fields, models
-from odoo.tools import file_open
 
 
 def _demo_pdf(title, lines):
@@ -85,7 +84,7 @@ class ResCompany(models.Model):
                     "Client : Horizon Logistique SAS, 8 quai Perrache, 69002 Lyon",
                     "Objet : abonnement annuel de maintenance, 12 x 1 450,00 EUR HT",
                     "Conditions de paiement : 30 jours fin de mois",
-                    "Bon pour accord, Julie Bernard, gerante",
+                    "Bon pour accord, Julie Bernard, gérante",
                 ],
             ),
         )
@@ -96,8 +95,8 @@ class ResCompany(models.Model):
                 "Extrait Kbis",
                 [
                     "Horizon Logistique SAS - RCS Lyon 812 345 678",
-                    "Siege : 8 quai Perrache, 69002 Lyon",
-                    "Presidente : Julie Bernard",
+                    "Siège : 8 quai Perrache, 69002 Lyon",
+                    "Présidente : Julie Bernard",
                 ],
             ),
         )
@@ -113,7 +112,7 @@ class ResCompany(models.Model):
             ref("receivable_automation.document_type_bank_details"),
             "rib_horizon_logistique.pdf",
             _demo_pdf(
-                "Releve d'identite bancaire",
+                "Relevé d'identité bancaire",
                 ["Titulaire : Horizon Logistique SAS", "IBAN : FR76 3000 4000 0312 3456 7890 143"],
             ),
             "back_office",
@@ -133,13 +132,23 @@ class ResCompany(models.Model):
         )
         self._receivable_demo_name(contract_file, "demo_client_file_contract")
         contract_file.action_start()
-        with file_open("esign/demo/esign_demo_contract.pdf", "rb") as contract:
-            document = contract_file.current_step_id.with_user(salesperson)._add_document_from_data(
-                ref("receivable_automation.document_type_contract"),
-                "contrat_maintenance_horizon.pdf",
-                contract.read(),
-                "back_office",
-            )
+        document = contract_file.current_step_id.with_user(salesperson)._add_document_from_data(
+            ref("receivable_automation.document_type_contract"),
+            "contrat_maintenance_horizon.pdf",
+            _demo_pdf(
+                "Contrat de maintenance",
+                [
+                    "Entre YourCompany (le Prestataire) et Horizon Logistique SAS (le Client).",
+                    "1. Objet : maintenance des équipements décrits en annexe.",
+                    "2. Prix : 1 450,00 EUR HT par mois, facturé le 1er de chaque mois.",
+                    "3. Paiement : 30 jours fin de mois ; pénalités au taux BCE + 10 points",
+                    "   et indemnité forfaitaire de 40 EUR pour frais de recouvrement.",
+                    "4. Durée : un an à compter de la dernière signature, renouvelable.",
+                    "5. Droit applicable : droit français.",
+                ],
+            ),
+            "back_office",
+        )
         # the sales manager checks the contract: it goes out for signature, the customer first
         document.with_user(manager).action_approve()
         # its first invoice, posted today: queued for the archive, archived by its cron
