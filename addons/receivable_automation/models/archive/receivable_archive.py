@@ -582,53 +582,39 @@ class ReceivableArchive(models.Model):
 
     def _set_legal_hold(self, reason):
         """Put the entries under legal hold (credit managers only)."""
-        self._check_credit_manager()
-        reason = (reason or "").strip()
-        if not reason:
-            raise UserError(_("Give the reason of the legal hold."))
-        self.check_access("read")
-        # sudo: the hold fields are written by this method only (no write access on the archive)
-        self.sudo().write(
-            {
-                "legal_hold": True,
-                "legal_hold_reason": reason,
-                "legal_hold_user_id": self.env.user.id,
-                "legal_hold_date": fields.Datetime.now(),
-            }
+        hold_values = {
+            "legal_hold": True,
+            "legal_hold_user_id": self.env.user.id,
+            "legal_hold_date": fields.Datetime.now(),
+        }
+        self._write_legal_hold(
+            reason,
+            hold_values,
+            _("Give the reason of the legal hold."),
+            _("Legal hold put by %(user)s: %(reason)s"),
         )
-        for archive in self:
-            archive.sudo().message_post(
-                body=_(
-                    "Legal hold put by %(user)s: %(reason)s", user=self.env.user.name, reason=reason
-                ),
-                author_id=self.env.user.partner_id.id,
-            )
 
     def _lift_legal_hold(self, reason):
         """Lift the legal hold of the entries (credit managers only)."""
+        lift_values = {"legal_hold": False, "legal_hold_user_id": False, "legal_hold_date": False}
+        self._write_legal_hold(
+            reason,
+            lift_values,
+            _("Give the reason for lifting the legal hold."),
+            _("Legal hold lifted by %(user)s: %(reason)s"),
+        )
+
+    def _write_legal_hold(self, reason, values, missing_reason_error, log_message):
         self._check_credit_manager()
         reason = (reason or "").strip()
         if not reason:
-            raise UserError(_("Give the reason for lifting the legal hold."))
+            raise UserError(missing_reason_error)
         self.check_access("read")
         # sudo: the hold fields are written by this method only (no write access on the archive)
-        self.sudo().write(
-            {
-                "legal_hold": False,
-                "legal_hold_reason": False,
-                "legal_hold_user_id": False,
-                "legal_hold_date": False,
-            }
-        )
+        self.sudo().write({**values, "legal_hold_reason": values["legal_hold"] and reason})
+        body = log_message % {"user": self.env.user.name, "reason": reason}
         for archive in self:
-            archive.sudo().message_post(
-                body=_(
-                    "Legal hold lifted by %(user)s: %(reason)s",
-                    user=self.env.user.name,
-                    reason=reason,
-                ),
-                author_id=self.env.user.partner_id.id,
-            )
+            archive.sudo().message_post(body=body, author_id=self.env.user.partner_id.id)
 
     # ------------------------------------------------------------------------------------------
     # Integrity
