@@ -163,3 +163,7 @@ class TestClientFileSignedOnThePublicPage(ClientFileSignatureCommon):
         self.assertTrue(messages)
         self.assertNotIn(public.partner_id, messages.author_id)
         self.assertNotIn(public, client_file.activity_ids.create_uid)
+        archive = self.env["receivable.archive"].search(
+            [("res_model", "=", "esign.request"), ("res_id", "=", request.id)]
+        )
+        self.assertEqual(archive.archived_by_id, self.env.ref("base.user_root"))

@@ -199,6 +199,9 @@ class ReceivableArchive(models.Model):
         companies = self.env["res.company"].browse({vals["company_id"] for vals in vals_list})
         heads = self._lock_chain_heads(companies)
         years_by_key = {}
+        # what a customer's action archives (a contract signed on the public page) is archived
+        # by the system, not by "Public user"
+        archived_by = self.env.ref("base.user_root") if self.env.user.share else self.env.user
         for vals in vals_list:
             document_type = self.env["receivable.document.type"].browse(vals["document_type_id"])
             company = companies.browse(vals["company_id"])
@@ -212,7 +215,7 @@ class ReceivableArchive(models.Model):
                     "sha256": sha256_hex(contents[vals["attachment_id"]]),
                     "sequence": sequence + 1,
                     "previous_hash": previous_hash or False,
-                    "archived_by_id": self.env.user.id,
+                    "archived_by_id": archived_by.id,
                     "archive_date": now,
                     "retention_class": document_type.retention_class,
                     "retention_years": years,
