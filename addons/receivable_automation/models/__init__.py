@@ -5,6 +5,7 @@ from . import handoff
 from . import inquiry
 from . import client_file
 from . import res_company
+from . import res_partner
 from . import res_config_settings
 from . import ir_actions_report
 from . import archive

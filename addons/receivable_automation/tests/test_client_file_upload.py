@@ -147,6 +147,18 @@ class TestClientFileUpload(ReceivableCommon, HttpCase):
     # The link
     # ------------------------------------------------------------------------------------------
 
+    def test_french_customer_gets_the_page_in_french(self):
+        """The link e-mailed to a French contact opens the upload page in French."""
+        self.env["res.lang"]._activate_lang("fr_FR")
+        self.env["ir.module.module"]._load_module_terms(["receivable_automation"], ["fr_FR"])
+        self.contact.lang = "fr_FR"
+        link = self._link(self._start())
+        url = link._get_url()
+        self.assertIn("/fr/my/client-file/upload/", url)
+        page = self.url_open(url[url.index("/fr/") :])
+        self.assertEqual(page.status_code, 200)
+        self.assertIn("Documents qu'il nous manque", page.text)
+
     @freeze_time(NOW)
     def test_collect_step_emails_the_customer_an_upload_link(self):
         """Starting a collecting step e-mails the customer's signatory a personal link listing

@@ -136,7 +136,8 @@ class ReceivableClientFileUploadLink(models.Model):
     def _get_url(self):
         self.ensure_one()
         # sudo: the token is readable by administrators only; it goes into the customer's mail
-        return f"{self.company_id.get_base_url()}{UPLOAD_ROUTE}/{self.sudo().token}"
+        lang_prefix = self.partner_id._get_receivable_url_lang_prefix() if self.partner_id else ""
+        return f"{self.company_id.get_base_url()}{lang_prefix}{UPLOAD_ROUTE}/{self.sudo().token}"
 
     def _revoke(self):
         self.filtered(lambda link: not link.revoked).write(

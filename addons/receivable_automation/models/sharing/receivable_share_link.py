@@ -151,11 +151,14 @@ class ReceivableShareLink(models.Model):
         chosen = [domains[state] for state in sorted(values & set(domains))]
         return expression.OR(chosen) if chosen else expression.FALSE_DOMAIN
 
-    @api.depends("access_token")
+    @api.depends("access_token", "partner_id.lang")
     def _compute_share_url(self):
         for link in self:
+            lang_prefix = (
+                link.partner_id._get_receivable_url_lang_prefix() if link.partner_id else ""
+            )
             link.share_url = (
-                f"{link.get_base_url()}{SHARE_ROUTE}/{link.access_token}"
+                f"{link.get_base_url()}{lang_prefix}{SHARE_ROUTE}/{link.access_token}"
                 if link.access_token
                 else False
             )
