@@ -2,7 +2,7 @@
     "name": "Receivables Client Portal",
     "summary": "Debtor self-service on Odoo's portal: the account statement, reachable from any "
     "reminder through an expiring link, without a password",
-    "version": "18.0.1.0.0",
+    "version": "18.0.1.1.0",
     "category": "Accounting/Accounting",
     "website": "https://github.com/receivables-automation/odoo-receivables",
     "author": "Receivables Automation contributors",

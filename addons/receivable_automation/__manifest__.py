@@ -1,8 +1,9 @@
 {
     "name": "Receivables Automation",
     "summary": "Dunning policies and levels, a daily reminder run by e-mail, SMS and letter, "
-    "invoice categories and collector views",
-    "version": "18.0.1.1.0",
+    "invoice categories, collector views, client files with approval circuits, a sealed archive "
+    "and document sharing",
+    "version": "18.0.1.2.0",
     "category": "Accounting/Accounting",
     "website": "https://github.com/receivables-automation/odoo-receivables",
     "author": "Receivables Automation contributors",
