@@ -2,7 +2,8 @@
 """Benchmark: our dunning run against OCA's ``account_credit_control``, same data, same process.
 
     python3 tests/benchmark_dunning.py --debtors 2000 --invoices 10 [--db ra_bench] [--keep-db]
-                                       [--json PATH] [--scaling 2,8] [--oca-email-sample 100]
+                                       [--reuse-db] [--json PATH] [--scaling 2,8]
+                                       [--oca-email-sample 100] [--only-ours] [--profile DIR]
 
 1. Creates a fresh database (refuses to touch an existing one it did not create: its own
    databases carry a ``COMMENT ON DATABASE`` marker), installs ``account``,
@@ -29,7 +30,14 @@
      copy of it without the PDF attachment (a like-for-like comparison of the engines).
      OCA's totals are generation + ``set_to_ready_lines()`` + e-mailing: its e-mailer only
      takes lines that are ready, and generated lines are drafts;
+   * Odoo's floor for what our run writes, on the same data: the e-mails our run queued,
+     created again as ``mail.mail`` in one ``create()`` (same bodies, recipients, reply-to),
+     and the same log notes (on the debtors and the invoices) through ``_message_log_batch``;
+     the table prints our run / floor;
    * ours again at 2 and 8 invoices per debtor (``--scaling``), same debtors.
+   Our run is also timed by phase (planning, gate, rendering, sending, logging on invoices);
+   ``--profile DIR`` writes cProfile statistics of the run and the preview, ``--only-ours``
+   skips OCA to iterate fast (with ``--reuse-db``).
    Each product is first run once on two throw-away debtors (rolled back) so that both start
    with warm caches (compiled templates, assets of the PDF report).
    Every measurement ends with ``cr.flush()``: pending writes and the pre-commit hooks (mail
