@@ -2,7 +2,8 @@
 """Benchmark: our dunning run against OCA's ``account_credit_control``, same data, same process.
 
     python3 tests/benchmark_dunning.py --debtors 2000 --invoices 10 [--db ra_bench] [--keep-db]
-                                       [--json PATH] [--scaling 2,8] [--oca-email-sample 100]
+                                       [--reuse-db] [--json PATH] [--scaling 2,8]
+                                       [--oca-email-sample 100] [--only-ours] [--profile DIR]
 
 1. Creates a fresh database (refuses to touch an existing one it did not create: its own
    databases carry a ``COMMENT ON DATABASE`` marker), installs ``account``,
@@ -29,7 +30,14 @@
      copy of it without the PDF attachment (a like-for-like comparison of the engines).
      OCA's totals are generation + ``set_to_ready_lines()`` + e-mailing: its e-mailer only
      takes lines that are ready, and generated lines are drafts;
+   * Odoo's floor for what our run writes, on the same data: the e-mails our run queued,
+     created again as ``mail.mail`` in one ``create()`` (same bodies, recipients, reply-to),
+     and the same log notes (on the debtors and the invoices) through ``_message_log_batch``;
+     the table prints our run / floor;
    * ours again at 2 and 8 invoices per debtor (``--scaling``), same debtors.
+   Our run is also timed by phase (planning, gate, rendering, sending, logging on invoices);
+   ``--profile DIR`` writes cProfile statistics of the run and the preview, ``--only-ours``
+   skips OCA to iterate fast (with ``--reuse-db``).
    Each product is first run once on two throw-away debtors (rolled back) so that both start
    with warm caches (compiled templates, assets of the PDF report).
    Every measurement ends with ``cr.flush()``: pending writes and the pre-commit hooks (mail
@@ -103,6 +111,17 @@ def parse_args(argv=None):
         "--no-oca-plain-email",
         action="store_true",
         help="skip OCA's e-mailing with a template without PDF",
+    )
+    parser.add_argument(
+        "--profile",
+        type=Path,
+        help="write cProfile statistics of our run and preview to this directory "
+        "(ours-run.prof, ours-preview.prof) and print the top functions",
+    )
+    parser.add_argument(
+        "--only-ours",
+        action="store_true",
+        help="measure only our run, preview and Odoo's floor (no OCA), to iterate fast",
     )
     parser.add_argument(
         "--date",
@@ -659,7 +678,7 @@ class Benchmark:
         self.env.invalidate_all()
         mails = self.max_id("mail_mail")
         messages = self.max_id("mail_message")
-        figures = {}
+        figures = {"since": {"mail_mail": mails, "mail_message": messages}}
         queries = self.cr.sql_log_count
         start = time.perf_counter()
         yield figures
@@ -684,6 +703,7 @@ class Benchmark:
             "emails": figures["emails"],
             "messages": figures.get("messages"),
             "extrapolated": False,
+            **({"phases": figures["phases"]} if "phases" in figures else {}),
             **extra,
         }
         self.results[key] = figures
@@ -691,13 +711,90 @@ class Benchmark:
 
     # -- ours ----------------------------------------------------------------------------------
 
-    def run_ours(self, run_date, preview=False):
-        with self.measure() as figures:
+    # methods of our run timed separately (seconds and queries, summed over calls)
+    PHASES = {
+        "receivable.dunning.run": (
+            "_clear_preview",
+            "_create_actions",
+            "_send_pending_actions",
+        ),
+        "receivable.dunning.action": (
+            "_check_gate",
+            "_ensure_portal_links",
+            "_render_channels",
+            "_send_one",
+            "_subscribe_collectors",
+            "_mark_items_reminded",
+        ),
+    }
+
+    @contextmanager
+    def phases(self, figures):
+        """Times the methods of ``PHASES`` (wrapped on the registry's classes for the block)."""
+        timings = figures.setdefault("phases", {})
+        wrapped = []
+
+        def wrap(cls, name):
+            original = cls.__dict__.get(name)
+            method = getattr(cls, name)
+
+            def timed(record, *args, **kwargs):
+                queries, start = self.cr.sql_log_count, time.perf_counter()
+                try:
+                    return method(record, *args, **kwargs)
+                finally:
+                    phase = timings.setdefault(name, {"seconds": 0.0, "queries": 0, "calls": 0})
+                    phase["seconds"] += time.perf_counter() - start
+                    phase["queries"] += self.cr.sql_log_count - queries
+                    phase["calls"] += 1
+
+            setattr(cls, name, timed)
+            wrapped.append((cls, name, original))
+
+        for model, names in self.PHASES.items():
+            for name in names:
+                if hasattr(type(self.env[model]), name):
+                    wrap(type(self.env[model]), name)
+        try:
+            yield
+        finally:
+            for cls, name, original in reversed(wrapped):
+                if original is None:
+                    delattr(cls, name)
+                else:
+                    setattr(cls, name, original)
+            for phase in timings.values():
+                phase["seconds"] = round(phase["seconds"], 3)
+
+    @contextmanager
+    def profiled(self, name):
+        if not (self.args.profile and name):
+            yield
+            return
+        import cProfile
+        import pstats
+
+        self.args.profile.mkdir(parents=True, exist_ok=True)
+        profile = cProfile.Profile()
+        profile.enable()
+        try:
+            yield
+        finally:
+            profile.disable()
+            path = self.args.profile / f"{name}.prof"
+            profile.dump_stats(path)
+            print(f"[benchmark] profile of {name}: {path}", flush=True)
+            pstats.Stats(profile).sort_stats("cumulative").print_stats(40)
+
+    def run_ours(self, run_date, preview=False, profile=None):
+        figures = {}
+        with self.phases(figures), self.measure() as measured, self.profiled(profile):
             run = self.env["receivable.dunning.run"].create({"date": run_date})
             if preview:
                 run.action_preview()
             else:
                 run.action_run()
+        figures.update(measured)
         actions = run.action_ids
         figures["reminders"] = len(actions)
         figures["sent"] = len(actions.filtered(lambda action: action.state == "sent"))
@@ -705,9 +802,14 @@ class Benchmark:
         figures["lines"] = sorted(set(actions.mapped("invoice_count")))
         return figures
 
-    def measure_ours(self, count, key, label):
-        figures = self.run_ours(self.date_with_due(count))
+    def measure_ours(self, count, key, label, floor=False):
+        figures = self.run_ours(
+            self.date_with_due(count), profile="ours-run" if key == "ours" else None
+        )
+        written = self.written_by_run(figures["since"]) if floor else None
         self.rollback()
+        if written:
+            self.measure_floor(written)
         self.check(
             f"{key}: one reminder per debtor, sent, with {count} invoices each",
             figures["reminders"] == figures["sent"] == self.debtor_count
@@ -726,7 +828,7 @@ class Benchmark:
         )
 
     def measure_ours_preview(self):
-        figures = self.run_ours(self.date, preview=True)
+        figures = self.run_ours(self.date, preview=True, profile="ours-preview")
         self.rollback()
         self.check(
             "ours_preview: one previewed reminder per debtor, nothing sent",
@@ -742,6 +844,65 @@ class Benchmark:
             self.debtor_count,
             self.debtor_count * self.per_debtor,
             reminders=figures["previewed"],
+        )
+
+    # -- Odoo's floor ---------------------------------------------------------------------------
+
+    def written_by_run(self, since):
+        """What our run wrote that a user sees: its e-mails (as queued) and its log notes."""
+        mails = self.env["mail.mail"].search([("id", ">", since["mail_mail"])])
+        notes = self.env["mail.message"].search(
+            [
+                ("id", ">", since["mail_message"]),
+                ("message_type", "=", "notification"),
+                ("model", "in", ("res.partner", "account.move")),
+            ]
+        )
+        return {
+            "mails": [
+                {
+                    "subject": mail.subject,
+                    "body_html": mail.body_html,
+                    "email_from": mail.email_from,
+                    "reply_to": mail.reply_to,
+                    "author_id": mail.author_id.id,
+                    # on the debtor: the reminders themselves are rolled back before the floor
+                    "model": "res.partner",
+                    "res_id": self.env[mail.model].browse(mail.res_id).partner_id.id,
+                    "recipient_ids": [(6, 0, mail.recipient_ids.ids)],
+                    "message_type": "comment",
+                    "auto_delete": mail.auto_delete,
+                }
+                for mail in mails
+            ],
+            "notes": [(note.model, note.res_id, note.body) for note in notes],
+        }
+
+    def measure_floor(self, written):
+        """Odoo's own floor for what our run writes, on the same data: the same e-mails created
+        as ``mail.mail`` in one ``create()`` (same bodies, recipients, reply-to), and the same
+        log notes through ``_message_log_batch``, one call per model."""
+        notes = {}
+        for model, res_id, body in written["notes"]:
+            notes.setdefault(model, {})[res_id] = body
+        with self.measure() as figures:
+            self.env["mail.mail"].create(written["mails"])
+            for model, bodies in notes.items():
+                self.env[model].browse(list(bodies))._message_log_batch(bodies=bodies)
+        self.rollback()
+        self.check(
+            "floor: same e-mails and log notes as our run",
+            figures["emails"] == len(written["mails"])
+            and figures["messages"] == len(written["mails"]) + len(written["notes"]),
+            f"{figures['emails']} e-mails, {figures['messages']} messages",
+        )
+        return self.record(
+            "floor",
+            "Odoo floor: same e-mails + log notes, batched",
+            figures,
+            self.debtor_count,
+            self.debtor_count * self.per_debtor,
+            notes=len(written["notes"]),
         )
 
     # -- OCA -----------------------------------------------------------------------------------
@@ -852,7 +1013,7 @@ class Benchmark:
         prototypes = self.env["account.move"].search(
             [("move_type", "=", "out_invoice"), ("state", "=", "posted")], order="id", limit=2
         )
-        for product in ("ours", "oca"):
+        for product in ("ours",) if self.args.only_ours else ("ours", "oca"):
             debtors = self.create_debtors(WARMUP_DEBTORS, "Warm-up")
             self.clone_invoices(
                 [(proto, debtor_id, due) for debtor_id in debtors.ids for proto in prototypes]
@@ -877,9 +1038,10 @@ class Benchmark:
         start = time.perf_counter()
         self.check_dataset()
         self.warm_up()
-        self.measure_ours(self.per_debtor, "ours", "ours: run (plan + queue e-mails)")
+        self.measure_ours(self.per_debtor, "ours", "ours: run (plan + queue e-mails)", floor=True)
         self.measure_ours_preview()
-        self.measure_oca()
+        if not self.args.only_ours:
+            self.measure_oca()
         for count in self.args.scaling:
             if count == self.per_debtor:
                 figures = dict(self.results["ours"])
@@ -913,6 +1075,12 @@ RATIOS = (
 
 def ratios(results):
     found = {}
+    if "floor" in results and "ours" in results:
+        found["run_vs_floor"] = {
+            "label": "our run / Odoo floor (lower is better)",
+            "seconds": round(results["ours"]["seconds"] / results["floor"]["seconds"], 2),
+            "queries": round(results["ours"]["queries"] / results["floor"]["queries"], 2),
+        }
     for key, theirs, ours, label in RATIOS:
         if theirs in results and ours in results:
             found[key] = {
@@ -928,6 +1096,7 @@ def render_table(report):
     order = [
         "ours",
         "ours_preview",
+        "floor",
         "oca_generate",
         "oca_ready",
         "oca_email_pdf_sample",
@@ -964,6 +1133,16 @@ def render_table(report):
         lines.append(
             f"Speed ratio {ratio['label']:46} x{ratio['seconds']:<6.2f} time  "
             f"x{ratio['queries']:.2f} queries"
+        )
+    phases = results.get("ours", {}).get("phases")
+    if phases:
+        lines.append("")
+        lines.append(
+            "Our run by phase: "
+            + ", ".join(
+                f"{name} {phase['seconds']:.2f} s / {phase['queries']} q"
+                for name, phase in sorted(phases.items(), key=lambda item: -item[1]["seconds"])
+            )
         )
     lines.append("")
     lines.extend(report["notes"])

@@ -34,6 +34,11 @@ TIMEOUT = 900  # seconds; normally about 150
 # invoice would add (INVOICES - FEW_INVOICES) = 6 per debtor. What remains is the ORM inserting
 # rows (reminder lines, chatter logs) 100 at a time: about 0.2 per debtor here.
 MAX_QUERY_GROWTH_PER_DEBTOR = 1.0
+# Our run against Odoo's own floor measured in the same benchmark (the same e-mails created as
+# mail.mail in one create() and the same log notes through _message_log_batch). Issue 12 aims
+# at 1.5; measured 5.5 at 1,000 x 10 after compiling templates once and batching the notes:
+# what is left is message_post() per e-mailed reminder. The bound keeps it from getting worse.
+MAX_FLOOR_RATIO = 8.0
 
 
 class _BenchmarkSummary:
@@ -142,6 +147,14 @@ def test_dunning_run_against_oca_credit_control(request, record_property, tmp_pa
         failures.append(
             f"our queries per debtor ({ours['queries_per_debtor']:.1f}) are not lower than "
             f"OCA's, generation + e-mailing ({total['queries_per_debtor']:.1f})"
+        )
+    floor = results.get("floor")
+    if not floor:
+        failures.append("the benchmark did not measure Odoo's floor")
+    elif ours["seconds"] > MAX_FLOOR_RATIO * floor["seconds"]:
+        failures.append(
+            f"our run ({ours['seconds']:.1f} s) takes more than {MAX_FLOOR_RATIO}x Odoo's floor "
+            f"for the same e-mails and notes ({floor['seconds']:.1f} s)"
         )
     growth = many["queries_per_debtor"] - few["queries_per_debtor"]
     if growth > MAX_QUERY_GROWTH_PER_DEBTOR:

@@ -10,3 +10,4 @@ from . import res_config_settings
 from . import ir_actions_report
 from . import archive
 from . import sharing
+from . import mail_render_mixin

@@ -32,14 +32,21 @@ class TestRunQueries(ReceivableCommon):
         self._queries_for(2, 1, date(2026, 3, 11))
         few = self._queries_for(4, 1, date(2026, 4, 11))
         many = self._queries_for(4, 8, date(2026, 5, 11))
-        self.assertLessEqual(many - few, 12, f"1 invoice: {few} queries, 8 invoices: {many}")
+        self.assertLessEqual(many - few, 2, f"1 invoice: {few} queries, 8 invoices: {many}")
+
+    def test_queries_are_flat_from_1_to_50_invoices_per_debtor(self):
+        """Issue 12: a debtor's 50 invoices cost the run no more queries than its one."""
+        self._queries_for(2, 1, date(2026, 3, 11))
+        one = self._queries_for(2, 1, date(2026, 4, 11))
+        fifty = self._queries_for(2, 50, date(2026, 5, 11))
+        self.assertLessEqual(fifty - one, 2, f"1 invoice: {one} queries, 50 invoices: {fifty}")
 
     def test_queries_per_debtor_are_bounded(self):
         self._queries_for(2, 1, date(2026, 3, 11))
         small = self._queries_for(4, 2, date(2026, 4, 11))
         large = self._queries_for(12, 2, date(2026, 5, 11))
         per_debtor = (large - small) / 8
-        self.assertLessEqual(per_debtor, 45, f"{small} queries for 4, {large} for 12 debtors")
+        self.assertLessEqual(per_debtor, 20, f"{small} queries for 4, {large} for 12 debtors")
 
     def test_planning_reads_all_items_in_one_query(self):
         for i in range(5):

@@ -12,6 +12,8 @@ _logger = logging.getLogger(__name__)
 
 # Reminders that still hold their invoices: no new reminder is planned for those invoices.
 OPEN_STATES = ("pending", "to_validate", "failed")
+# mail.message values that ``_render_email`` computes for a whole batch of reminders
+MESSAGE_BATCH_VALUES = ("reply_to", "record_name", "record_alias_domain_id", "record_company_id")
 
 
 class ReceivableDunningAction(models.Model):
@@ -367,19 +369,23 @@ class ReceivableDunningAction(models.Model):
             _logger.exception("Rendering reminders failed")
             actions.write({"state": "failed", "error_message": str(error)})
             return
+        to_log = self.browse()
         for action in actions:
             try:
                 with self.env.cr.savepoint():
-                    action._send_one(
+                    logged = action._send_one(
                         {
                             channel: by_action.get(action.id)
                             for channel, by_action in rendered.items()
                         }
                     )
+                if not logged:
+                    to_log |= action
             except Exception as error:
                 _logger.warning("Reminder %s failed: %s", action.id, error)
                 action.write({"state": "failed", "error_message": str(error)})
         sent = actions.filtered(lambda action: action.state == "sent")
+        (to_log & sent)._log_sent_on_debtor()
         sent._subscribe_collectors()
         sent._mark_items_reminded()
 
@@ -413,14 +419,35 @@ class ReceivableDunningAction(models.Model):
         return rendered
 
     def _render_email(self):
-        """Rendered e-mails by reminder id, each in its debtor's language."""
-        return self._render_per_template(
+        """Rendered e-mails by reminder id, each in its debtor's language, with the message
+        values Odoo would otherwise look up per reminder (reply-to, alias domain, company)."""
+        rendered = self._render_per_template(
             "email",
             "mail_template_id",
             lambda template, ids: template._generate_template(
                 ids, ("subject", "body_html", "email_from", "reply_to")
             ),
         )
+        actions = self.browse(list(rendered))
+        if not actions:
+            return rendered
+        # sudo: the reply-to address and alias domain come from the mail configuration, as
+        # message_post() itself reads them
+        actions_sudo = actions.sudo()
+        domains = actions_sudo._mail_get_alias_domains(default_company=self.env.company)
+        companies = actions_sudo._mail_get_companies(default=self.env.company)
+        for email_from, group in actions.grouped(
+            lambda action: rendered[action.id].get("email_from")
+            or action.company_id.email_formatted
+        ).items():
+            reply_tos = group.sudo()._notify_get_reply_to(default=email_from)
+            for action in group:
+                values = rendered[action.id]
+                values["reply_to"] = values.get("reply_to") or reply_tos[action.id]
+                values["record_name"] = action.display_name
+                values["record_alias_domain_id"] = domains[action.id].id
+                values["record_company_id"] = companies[action.id].id
+        return rendered
 
     def _render_sms(self):
         """Rendered SMS bodies by reminder id, each in its debtor's language."""
@@ -437,6 +464,8 @@ class ReceivableDunningAction(models.Model):
         for template, template_actions in actions.grouped(
             lambda action: action.level_id[template_field]
         ).items():
+            # compiled once per language for the whole batch (see mail.render.mixin)
+            template = template.with_context(receivable_render_compiled=True)
             rendered.update(render(template, template_actions.ids))
         return rendered
 
@@ -445,7 +474,8 @@ class ReceivableDunningAction(models.Model):
 
         ``rendered`` is {channel: this reminder's content from ``_render_<channel>``}. A channel
         that cannot reach the debtor is skipped and said on the debtor; if none could, the
-        reminder fails.
+        reminder fails. Returns whether the note on the debtor is already written (a hand-off
+        dossier lists it); otherwise ``_send`` writes the notes of the batch in one go.
         """
         self.ensure_one()
         labels, problems, recipients = [], [], self.env["res.partner"]
@@ -478,11 +508,13 @@ class ReceivableDunningAction(models.Model):
                 "sent_by_id": self.env.uid,
             }
         )
-        self._log_sent_on_debtor()
         if self.handoff_id and not self.handoff_id.dossier_zip_id:
-            # built once this reminder is sent, so that the dossier lists it too
+            # built once this reminder is sent and noted, so that the dossier lists it too
+            self._log_sent_on_debtor()
             self.handoff_id._build_dossier()
             self.handoff_id._send_dossier()
+            return True
+        return False
 
     # Each ``_send_by_<channel>(rendered)`` sends this reminder through its channel and returns
     # {"label": channel as listed in ``channels``, "recipients": res.partner reached (optional)},
@@ -571,11 +603,13 @@ class ReceivableDunningAction(models.Model):
         partner_ids = recipients.ids
         if self.level_id.copy_salesperson and self.salesperson_id:
             partner_ids.append(self.salesperson_id.partner_id.id)
+        # values prepared for the whole batch by ``_render_email`` (record_name, reply-to...)
+        extra = {key: values[key] for key in MESSAGE_BATCH_VALUES if key in values}
         self.message_id = self._with_reminder_context().message_post(
             body=Markup(values["body_html"]),  # rendered from a trusted template
             subject=values["subject"],
             email_from=values.get("email_from") or self.company_id.email_formatted,
-            reply_to=values.get("reply_to") or False,
+            **extra,
             author_id=self.company_id.partner_id.id,
             partner_ids=partner_ids,
             message_type="comment",
@@ -610,21 +644,32 @@ class ReceivableDunningAction(models.Model):
 
     def _log_sent_on_debtor(self):
         """Note on the debtor's chatter, as its history, which reminder went to whom: without
-        its content, which stays on the reminder."""
-        self.ensure_one()
-        if not self.channels:
-            return
-        values = {
-            "reminder": self._get_html_link(title=self.level_id.name),
-            "channels": self.channels,
-            "recipients": ", ".join(self.recipient_ids.mapped("name")),
-            "amount": format_amount(self.env, self.amount_residual, self.currency_id),
-        }
-        if self.recipient_ids:
-            body = _("%(reminder)s sent (%(channels)s) to %(recipients)s for %(amount)s.", **values)
-        else:
-            body = _("%(reminder)s sent (%(channels)s) for %(amount)s.", **values)
-        self.partner_id._message_log(body=body)
+        its content, which stays on the reminder. One note per reminder, written in batch."""
+        notes = []
+        for action in self.filtered("channels"):
+            values = {
+                "reminder": action._get_html_link(title=action.level_id.name),
+                "channels": action.channels,
+                "recipients": ", ".join(action.recipient_ids.mapped("name")),
+                "amount": format_amount(self.env, action.amount_residual, action.currency_id),
+            }
+            if action.recipient_ids:
+                body = _(
+                    "%(reminder)s sent (%(channels)s) to %(recipients)s for %(amount)s.", **values
+                )
+            else:
+                body = _("%(reminder)s sent (%(channels)s) for %(amount)s.", **values)
+            notes.append((action.partner_id.id, body))
+        # one batch per round: a debtor with two reminders gets two notes
+        while notes:
+            bodies, left = {}, []
+            for partner_id, body in notes:
+                if partner_id in bodies:
+                    left.append((partner_id, body))
+                else:
+                    bodies[partner_id] = body
+            self.env["res.partner"].browse(list(bodies))._message_log_batch(bodies=bodies)
+            notes = left
 
     def _subscribe_collectors(self):
         """The debtor's collector follows its e-mailed reminders: the debtor's replies to a

@@ -173,12 +173,13 @@ class ReceivableDunningRun(models.Model):
         actions = self._insert_actions(plans, preview)
         plans_by_key = {(debtor_id, level.id): items for debtor_id, level, items in plans}
         self._add_fees(actions, plans_by_key)
-        self.env["receivable.dunning.action.line"].create(
+        self._insert_action_lines(
+            actions,
             [
                 self._prepare_action_line_values(action, item)
                 for action in actions
                 for item in plans_by_key[action.partner_id.id, action.level_id.id]
-            ]
+            ],
         )
         return actions
 
@@ -355,6 +356,63 @@ class ReceivableDunningRun(models.Model):
         self.invalidate_recordset(["action_ids"])
         return self.env["receivable.dunning.action"].browse(action_ids)
 
+    def _insert_action_lines(self, actions, values_list):
+        """Insert the reminders' invoice lines in one query (``create()`` of 10,000 lines costs
+        seconds of field conversions), their stored related fields filled from the reminder,
+        then let the reminders' totals recompute as after ``create()``."""
+        Line = self.env["receivable.dunning.action.line"]
+        if not values_list:
+            return Line
+        Line.flush_model()
+        names = list(values_list[0])
+        level_ids = {values["level_id"] for values in values_list} - {False, None}
+        policies = {
+            level.id: level.policy_id.id
+            for level in self.env["receivable.dunning.level"].browse(level_ids)
+        }
+        values_list = [
+            dict(values, policy_id=policies.get(values["level_id"])) for values in values_list
+        ]
+        names.append("policy_id")
+        filled = {*names, "company_id", "partner_id"}
+        defaults = self._get_insert_defaults(Line, filled)
+        arrays = SQL(", ").join(
+            SQL(
+                "%s::%s[]",
+                [values[name] for values in values_list],
+                SQL(Line._fields[name].column_type[1].split("(")[0]),
+            )
+            for name in names
+        )
+        self.env.cr.execute(
+            SQL(
+                """
+                INSERT INTO receivable_dunning_action_line
+                       (%(columns)s, company_id, partner_id, create_uid, create_date, write_uid,
+                        write_date %(default_columns)s)
+                SELECT %(row_columns)s, action.company_id, action.partner_id,
+                       %(uid)s, %(now)s, %(uid)s, %(now)s %(default_values)s
+                  FROM unnest(%(arrays)s) AS item(%(columns)s)
+                  JOIN receivable_dunning_action action ON action.id = item.action_id
+             RETURNING id
+                """,
+                columns=SQL(", ").join(SQL.identifier(name) for name in names),
+                row_columns=SQL(", ").join(SQL.identifier("item", name) for name in names),
+                default_columns=SQL("").join(
+                    SQL(", %s", SQL.identifier(name)) for name in defaults
+                ),
+                default_values=SQL("").join(SQL(", %s", value) for value in defaults.values()),
+                arrays=arrays,
+                uid=self.env.uid,
+                now=self.env.cr.now(),
+            )
+        )
+        lines = Line.browse(row[0] for row in self.env.cr.fetchall())
+        actions.invalidate_recordset(["line_ids"])
+        self.env["account.move"].invalidate_model(["receivable_action_line_ids"])
+        actions.modified(["line_ids"])
+        return lines
+
     def _get_action_insert_defaults(self):
         """{column: value} for the reminders' stored fields that the INSERT does not fill: their
         default values, so that a field another add-on adds gets its default, as with create().
@@ -377,14 +435,20 @@ class ReceivableDunningRun(models.Model):
             "write_uid",
             "write_date",
         }
+        return self._get_insert_defaults(Action, filled)
+
+    @api.model
+    def _get_insert_defaults(self, model, filled):
+        """{column: default value} of ``model``'s stored fields not in ``filled``."""
+        filled = set(filled) | {"id", "create_uid", "create_date", "write_uid", "write_date"}
         names = [
             name
-            for name, field in Action._fields.items()
+            for name, field in model._fields.items()
             if field.store and field.column_type and name not in filled and not field.compute
         ]
-        defaults = Action.default_get(names)
+        defaults = model.default_get(names)
         return {
-            name: Action._fields[name].convert_to_column_insert(value, Action, defaults)
+            name: model._fields[name].convert_to_column_insert(value, model, defaults)
             for name, value in defaults.items()
         }
 
