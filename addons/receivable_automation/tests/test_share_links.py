@@ -433,6 +433,13 @@ class TestShareLinkCreation(ShareLinkCase):
         with self.assertRaises(AccessError):
             Link.with_user(self.salesperson).search([])
 
+    def test_share_links_menu_for_salespeople_and_controllers(self):
+        menu = self.env.ref("receivable_automation.menu_receivable_share_links")
+        Menu = self.env["ir.ui.menu"]
+        for user in (self.sharer, self.collector):
+            self.assertIn(menu.id, Menu.with_user(user)._visible_menu_ids(), user.name)
+        self.assertNotIn(menu.id, Menu.with_user(self.salesperson)._visible_menu_ids())
+
     def test_system_fields_cannot_be_written(self):
         link = self._share(self.sharer, self.contract)
         link.with_user(self.sharer).action_revoke()
