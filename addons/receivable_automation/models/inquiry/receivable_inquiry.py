@@ -114,6 +114,13 @@ class ReceivableInquiry(models.Model):
     # Business methods
     # ------------------------------------------------------------------------------------------
 
+    def _receivable_process_incoming(self, msg_dict):
+        """Hook called for each e-mail that the receivables mailbox attaches to these
+        inquiries (a new one or a reply), once they exist: ``msg_dict`` is what
+        ``mail.thread.message_parse`` made of it. Classification and its effects (draft
+        promise, dispute, out-of-office...) extend it."""
+        return True
+
     def _schedule_answer_activity(self):
         for inquiry in self.filtered(lambda inquiry: inquiry.user_id and not inquiry.activity_ids):
             inquiry.activity_schedule(
