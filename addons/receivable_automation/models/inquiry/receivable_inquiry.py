@@ -18,7 +18,7 @@ class ReceivableInquiry(models.Model):
 
     _name = "receivable.inquiry"
     _description = "Customer Question"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "receivable.hold.mixin"]
     _order = "state_sequence, date_due, id desc"
     _check_company_auto = True
     _rec_name = "subject"
@@ -113,6 +113,22 @@ class ReceivableInquiry(models.Model):
     # ------------------------------------------------------------------------------------------
     # Business methods
     # ------------------------------------------------------------------------------------------
+
+    def _prepare_hold_values(self):
+        """The holds an inquiry places: while it awaits an answer (when the company wants it)
+        and those its e-mail's class asks for (out of office, payment announced)."""
+        self.ensure_one()
+        return self._prepare_answer_hold_values() + self._prepare_classification_hold_values()
+
+    def _prepare_answer_hold_values(self):
+        """Hold values while the question awaits an answer (none by default)."""
+        self.ensure_one()
+        return []
+
+    def _prepare_classification_hold_values(self):
+        """Hold values that the class of the e-mail asks for (none by default)."""
+        self.ensure_one()
+        return []
 
     def _receivable_process_incoming(self, msg_dict):
         """Hook called for each e-mail that the receivables mailbox attaches to these
