@@ -1,14 +1,19 @@
 import io
 from datetime import date
+from unittest.mock import patch
 
 from odoo import Command
 from odoo.tests import HttpCase, new_test_user, tagged
 from odoo.tools.pdf import PdfFileReader
 
+from odoo.addons.receivable_automation.models.ir_actions_report import (
+    _wkhtmltopdf_reads_several_documents,
+)
+
 
 @tagged("post_install", "-at_install")
 class TestCollectorTour(HttpCase):
-    def _create_overdue_debtor(self, name, amount, policy):
+    def _create_overdue_debtor(self, name, amount, policy, invoices=1):
         debtor = self.env["res.partner"].create(
             {
                 "name": name,
@@ -21,18 +26,21 @@ class TestCollectorTour(HttpCase):
             }
         )
         debtor.receivable_policy_id = policy
-        invoice = self.env["account.move"].create(
-            {
-                "move_type": "out_invoice",
-                "partner_id": debtor.id,
-                "invoice_date": date(2025, 12, 1),
-                "invoice_date_due": date(2026, 1, 1),
-                "invoice_line_ids": [
-                    Command.create({"name": "Service", "price_unit": amount, "tax_ids": []})
-                ],
-            }
+        invoices = self.env["account.move"].create(
+            [
+                {
+                    "move_type": "out_invoice",
+                    "partner_id": debtor.id,
+                    "invoice_date": date(2025, 12, 1),
+                    "invoice_date_due": date(2026, 1, 1),
+                    "invoice_line_ids": [
+                        Command.create({"name": "Service", "price_unit": amount, "tax_ids": []})
+                    ],
+                }
+            ]
+            * invoices
         )
-        invoice.action_post()
+        invoices.action_post()
         return debtor
 
     def _create_policy(self, level_name, **level_values):
@@ -86,6 +94,72 @@ class TestCollectorTour(HttpCase):
             [("res_model", "=", "receivable.dunning.action"), ("res_id", "in", reminders.ids)]
         )
         self.assertEqual(len(attachments), 2)
+
+    def test_many_letters_in_one_wkhtmltopdf_call(self):
+        """Printing letters in one go renders them in one wkhtmltopdf call (Debian's renders one
+        document per call): each reminder keeps exactly its own pages, a long letter included,
+        and the print holds them all in order."""
+        policy = self._create_policy("Letter level", send_letter=True)
+        debtors = (
+            self._create_overdue_debtor("Alpha SARL", 1500, policy)
+            + self._create_overdue_debtor("Beta SAS", 100, policy, invoices=45)
+            + self._create_overdue_debtor("Gamma SA", 900, policy)
+        )
+        run = self.env["receivable.dunning.run"].create({"date": date(2026, 1, 20)})
+        run.action_run()
+        reminders = run.action_ids.filtered(lambda action: action.partner_id in debtors)
+        self.assertEqual(len(reminders), 3)
+        Report = self.env["ir.actions.report"]
+        run_wkhtmltopdf = type(Report)._run_wkhtmltopdf
+        with patch.object(
+            type(Report), "_run_wkhtmltopdf", autospec=True, side_effect=run_wkhtmltopdf
+        ) as wkhtmltopdf:
+            pdf, __ = Report.with_context(force_report_rendering=True)._render_qweb_pdf(
+                "receivable_automation.action_report_dunning_letter", reminders.ids
+            )
+        if not _wkhtmltopdf_reads_several_documents():
+            self.assertEqual(wkhtmltopdf.call_count, 1, "one call for the three letters")
+        pages = {}
+        for reminder in reminders:
+            attachment = self.env["ir.attachment"].search(
+                [("res_model", "=", reminder._name), ("res_id", "=", reminder.id)]
+            )
+            self.assertEqual(len(attachment), 1)
+            reader = PdfFileReader(io.BytesIO(attachment.raw))
+            pages[reminder.partner_id.name] = len(reader.pages)
+            links = [
+                str(annotation.get_object().get("/A", {}).get("/URI", ""))
+                for page in reader.pages
+                for annotation in page.get("/Annots") or []
+            ]
+            self.assertFalse([link for link in links if "receivable-letter" in link])
+        self.assertEqual(pages["Alpha SARL"], 1)
+        self.assertGreaterEqual(pages["Beta SAS"], 2, "45 invoices take more than a page")
+        self.assertEqual(pages["Gamma SA"], 1)
+        self.assertEqual(len(PdfFileReader(io.BytesIO(pdf)).pages), sum(pages.values()))
+
+    def test_letters_that_cannot_be_split_back_are_rendered_one_by_one(self):
+        """When the combined PDF cannot be split back per letter, each letter is rendered on its
+        own: slower, but every reminder still gets its letter."""
+        policy = self._create_policy("Letter level", send_letter=True)
+        debtors = self._create_overdue_debtor("Alpha SARL", 1500, policy) + (
+            self._create_overdue_debtor("Beta SAS", 2500, policy)
+        )
+        run = self.env["receivable.dunning.run"].create({"date": date(2026, 1, 20)})
+        run.action_run()
+        reminders = run.action_ids.filtered(lambda action: action.partner_id in debtors)
+        Report = self.env["ir.actions.report"]
+        with patch.object(type(Report), "_split_letters", return_value={}):
+            pdf, __ = Report.with_context(force_report_rendering=True)._render_qweb_pdf(
+                "receivable_automation.action_report_dunning_letter", reminders.ids
+            )
+        self.assertEqual(len(PdfFileReader(io.BytesIO(pdf)).pages), 2)
+        self.assertEqual(
+            self.env["ir.attachment"].search_count(
+                [("res_model", "=", "receivable.dunning.action"), ("res_id", "in", reminders.ids)]
+            ),
+            2,
+        )
 
     def test_collector_validates_a_formal_notice(self):
         """In the browser, a collector opens the reminders to validate, opens one and sends it."""
