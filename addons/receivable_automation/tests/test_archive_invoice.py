@@ -1,6 +1,7 @@
 from unittest.mock import patch
 
 from odoo import Command
+from odoo.exceptions import AccessError
 from odoo.tests import tagged
 
 from .archive_common import PDF_PREFIX, ArchiveCommon, sha256_hex
@@ -142,3 +143,35 @@ class TestArchiveInvoices(ArchiveCommon):
         self.assertEqual(row.attempts, 1)
         self.assertIn("wkhtmltopdf crashed", row.error)
         self.assertFalse(self._archived(invoice))
+
+    def test_credit_manager_sees_failed_invoices_and_retries_them(self):
+        """An invoice that failed three times leaves the cron's work and shows in the failed
+        list of Archive > Invoices to Archive; Retry gives it back to the cron."""
+        invoice = self._invoice(self.debtor, 900)
+        Report = type(self.env["ir.actions.report"])
+
+        def broken(report, report_ref, res_ids=None, data=None):
+            raise ValueError("wkhtmltopdf crashed")
+
+        Queue = self.env["receivable.archive.queue"]
+        with patch.object(Report, "_render_qweb_pdf", broken):
+            for _attempt in range(4):
+                Queue._cron_archive_invoices()
+        row = self._queued(invoice)
+        self.assertEqual(row.attempts, 3, "the fourth run left it alone")
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "receivable_automation.receivable_archive_queue_action"
+        )
+        failed = Queue.with_user(self.manager).search([("failed", "=", True)])
+        self.assertEqual(failed, row)
+        self.assertEqual(action["context"], "{'search_default_failed': 1}")
+        failed.with_user(self.manager).action_retry()
+        self.assertEqual((row.attempts, row.error), (0, False))
+        Queue._cron_archive_invoices()
+        self.assertFalse(row.exists())
+        self.assertTrue(self._archived(invoice))
+
+    def test_only_credit_managers_see_the_archiving_queue(self):
+        self._invoice(self.debtor, 900)
+        with self.assertRaises(AccessError):
+            self.env["receivable.archive.queue"].with_user(self.collector).search([])

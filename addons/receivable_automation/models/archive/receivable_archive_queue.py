@@ -25,6 +25,26 @@ class ReceivableArchiveQueue(models.Model):
     company_id = fields.Many2one("res.company", required=True, index=True, readonly=True)
     attempts = fields.Integer(readonly=True, default=0)
     error = fields.Text(readonly=True)
+    failed = fields.Boolean(
+        compute="_compute_failed",
+        search="_search_failed",
+        help="Tried three times without success: the cron leaves it until someone retries it.",
+    )
+
+    def _compute_failed(self):
+        for row in self:
+            row.failed = row.attempts >= MAX_ATTEMPTS
+
+    def _search_failed(self, operator, value):
+        if operator not in ("=", "!=") or not isinstance(value, bool):
+            return NotImplemented
+        failed = (operator == "=") == value
+        return [("attempts", ">=" if failed else "<", MAX_ATTEMPTS)]
+
+    def action_retry(self):
+        """A credit manager fixed the cause (an invoice, a report): the cron tries again."""
+        self.write({"attempts": 0, "error": False})
+        self.env.ref("receivable_automation.ir_cron_archive_invoices")._trigger()
 
     @api.model
     def _enqueue(self, moves):
