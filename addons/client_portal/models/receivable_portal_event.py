@@ -2,6 +2,7 @@ from datetime import timedelta
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
+from odoo.http import request
 
 EVENT_KINDS = [
     ("open", "Opened the statement"),
@@ -46,6 +47,7 @@ class ReceivablePortalEvent(models.Model):
     currency_id = fields.Many2one("res.currency", readonly=True)
     res_model = fields.Char("Record Model", readonly=True)
     res_id = fields.Many2oneReference("Record", model_field="res_model", readonly=True)
+    ip_address = fields.Char("IP Address", readonly=True)
 
     @api.model
     def _record(self, debtor, company, kind, link=None, record=None, amount=None, currency=None):
@@ -63,6 +65,7 @@ class ReceivablePortalEvent(models.Model):
                 "currency_id": (currency or company.currency_id).id if amount else False,
                 "res_model": record and record._name,
                 "res_id": record and record.id,
+                "ip_address": request and request.httprequest.remote_addr,
             }
         )
 

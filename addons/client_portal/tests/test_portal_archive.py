@@ -163,6 +163,7 @@ class TestPortalArchive(StatementCase):
         )
         self.assertEqual((event.res_model, event.res_id), ("receivable.archive", event.res_id))
         self.assertEqual(event.res_id, self.archived_invoice.id)
+        self.assertEqual(event.ip_address, "127.0.0.1", "who downloaded is traceable")
 
         contract = self._download(self.archived_contract)
         self.assertEqual(contract.content, self.contract_raw)
