@@ -4,3 +4,4 @@ from . import receivable_mailbox_match
 from . import receivable_inquiry_mailbox
 from . import receivable_dunning_action
 from . import account_move
+from . import mail_thread

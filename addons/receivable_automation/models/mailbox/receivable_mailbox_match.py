@@ -280,8 +280,18 @@ class ReceivableMailboxMatch(models.AbstractModel):
 
     @api.model
     def _search_partners(self, company, domain):
+        """Partners of ``company`` (or shared), never the company itself nor its employees:
+        a colleague's address says nothing about a debtor."""
         return self.env["res.partner"].search(
-            [("company_id", "in", (company.id, False)), *domain], limit=MATCH_TOKEN_LIMIT
+            [
+                ("company_id", "in", (company.id, False)),
+                ("commercial_partner_id", "!=", company.partner_id.id),
+                "|",
+                ("user_ids", "=", False),
+                ("user_ids.share", "=", True),
+                *domain,
+            ],
+            limit=MATCH_TOKEN_LIMIT,
         )
 
     @api.model
