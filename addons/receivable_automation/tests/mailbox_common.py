@@ -122,8 +122,16 @@ class MailboxCommon(ReceivableCommon):
         cls.msg_counter += 1
         return f"<mailbox-test-{cls.msg_counter}@customer.example.com>"
 
-    def _receive(self, template=MAIL_TEXT, email_from="Ann <ann@agrolait.example.com>", to=None,
-                 subject="A question", body="Hello", extra="", **kwargs):
+    def _receive(
+        self,
+        template=MAIL_TEXT,
+        email_from="Ann <ann@agrolait.example.com>",
+        to=None,
+        subject="A question",
+        body="Hello",
+        extra="",
+        **kwargs,
+    ):
         """Feed one e-mail to the gateway; returns the inquiries it created or updated."""
         values = {
             "email_from": email_from,

@@ -154,7 +154,8 @@ class TestMailboxIntake(MailboxCommon):
         questions = self.env["ir.actions.act_window"]._for_xml_id(
             "receivable_automation.receivable_inquiry_action"
         )
-        self.assertNotIn(inquiry, self.env["receivable.inquiry"].search(ast.literal_eval(questions["domain"])))
+        domain = ast.literal_eval(questions["domain"])
+        self.assertNotIn(inquiry, self.env["receivable.inquiry"].search(domain))
 
     def test_own_staff_is_no_debtor(self):
         """A colleague's address (or one spoofed as such) never makes the company a debtor."""
@@ -250,9 +251,7 @@ class TestMailboxIntake(MailboxCommon):
             self._receive(
                 to=catchall, body=text, extra=f"In-Reply-To: {reminder.message_id.message_id}\n"
             )
-        self.assertEqual(
-            len(reminder.message_ids.filtered(lambda m: m.message_type == "email")), 2
-        )
+        self.assertEqual(len(reminder.message_ids.filtered(lambda m: m.message_type == "email")), 2)
         inquiry = self.env["receivable.inquiry"].search([("dunning_action_id", "=", reminder.id)])
         self.assertEqual(len(inquiry), 1, "both replies feed one question")
         self.assertEqual(inquiry.partner_id, self.debtor)
@@ -264,10 +263,14 @@ class TestMailboxIntake(MailboxCommon):
             body="Your invoice", partner_ids=self.contact.ids, message_type="comment"
         )
         for to in (self.alias_domain.catchall_email, self.mailbox):
-            self._receive(to=to, subject="Re: invoice", extra=f"In-Reply-To: {message.message_id}\n")
+            self._receive(
+                to=to, subject="Re: invoice", extra=f"In-Reply-To: {message.message_id}\n"
+            )
         inquiries = self.env["receivable.inquiry"].search([("move_id", "=", self.invoice.id)])
         self.assertEqual(inquiries.mapped("partner_id"), self.debtor)
-        self.assertEqual(set(inquiries.mapped("match_note")), {f"reply to invoice {self.invoice.name}"})
+        self.assertEqual(
+            set(inquiries.mapped("match_note")), {f"reply to invoice {self.invoice.name}"}
+        )
         self.assertTrue(
             self.invoice.message_ids.filtered(lambda m: m.message_type == "email"),
             "the reply through the catchall stays on the invoice",
@@ -291,12 +294,11 @@ class TestMailboxIntake(MailboxCommon):
         self.assertEqual(hold.state, "released")
         self.assertIn(f"<{self.mailbox}>", answer.reply_to)
 
-        again = self._receive(
-            subject="Re: A question", extra=f"In-Reply-To: {answer.message_id}\n"
-        )
+        again = self._receive(subject="Re: A question", extra=f"In-Reply-To: {answer.message_id}\n")
         self.assertEqual(again, inquiry, "the reply comes back to the same question")
         self.assertEqual(inquiry.state, "to_answer")
-        self.assertEqual(len(inquiry.receivable_hold_ids.filtered(lambda h: h.state == "active")), 1)
+        active = inquiry.receivable_hold_ids.filtered(lambda h: h.state == "active")
+        self.assertEqual(len(active), 1, "held again")
 
         inquiry.with_user(self.collector).action_close()
         self.assertFalse(inquiry.receivable_hold_ids.filtered(lambda h: h.state == "active"))

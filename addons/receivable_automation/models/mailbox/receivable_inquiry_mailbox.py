@@ -202,7 +202,5 @@ class ReceivableInquiry(models.Model):
             and self.partner_id
             and self.company_id.receivable_inquiry_hold
         ):
-            values.append(
-                {"partner_id": self.partner_id.id, "company_id": self.company_id.id}
-            )
+            values.append({"partner_id": self.partner_id.id, "company_id": self.company_id.id})
         return values

@@ -94,7 +94,7 @@ class ReceivableMailboxMatch(models.AbstractModel):
     @api.model
     def _get_match_text(self, msg_dict):
         body = (msg_dict.get("body") or "")[:MATCH_TEXT_LIMIT]
-        return "%s\n%s" % (msg_dict.get("subject") or "", html2plaintext(body) if body else "")
+        return "\n".join([msg_dict.get("subject") or "", html2plaintext(body) if body else ""])
 
     # ------------------------------------------------------------------------------------------
     # Rules
