@@ -18,46 +18,45 @@ Content-Transfer-Encoding: 8bit
 {body}
 """
 
-# An HTML e-mail with a PDF attached.
-MAIL_WITH_ATTACHMENT = """\
+# Headers of a multipart e-mail; its parts follow, each starting with "--BOUNDARY".
+MULTIPART_HEAD = """\
 From: {email_from}
 To: {to}
 Subject: {subject}
-Date: Mon, 02 Feb 2026 10:12:54 +0100
 Message-ID: {msg_id}
 {extra}MIME-Version: 1.0
 Content-Type: multipart/mixed; boundary="BOUNDARY"
 
+"""
+PART_HTML = """\
 --BOUNDARY
 Content-Type: text/html; charset="utf-8"
 
 <p>{body}</p>
+"""
+PART_PDF = """\
 --BOUNDARY
 Content-Type: application/pdf; name="remittance.pdf"
 Content-Disposition: attachment; filename="remittance.pdf"
 Content-Transfer-Encoding: base64
 
 JVBERi0xLjQKJcOkw7zDtsOfCjIgMCBvYmoKPDwvTGVuZ3RoIDMgMCBSPj4Kc3RyZWFtCg==
---BOUNDARY--
 """
-
-# Only an attachment: no text part at all.
-MAIL_ATTACHMENT_ONLY = """\
-From: {email_from}
-To: {to}
-Subject: {subject}
-Message-ID: {msg_id}
-MIME-Version: 1.0
-Content-Type: multipart/mixed; boundary="BOUNDARY"
-
+PART_PNG = """\
 --BOUNDARY
 Content-Type: image/png; name="scan.png"
 Content-Disposition: attachment; filename="scan.png"
 Content-Transfer-Encoding: base64
 
 iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==
---BOUNDARY--
 """
+MULTIPART_END = "--BOUNDARY--\n"
+
+# An HTML e-mail with a PDF attached.
+MAIL_WITH_ATTACHMENT = MULTIPART_HEAD + PART_HTML + PART_PDF + MULTIPART_END
+
+# Only an attachment: no text part at all.
+MAIL_ATTACHMENT_ONLY = MULTIPART_HEAD + PART_PNG + MULTIPART_END
 
 # Headers that no parser likes: folded garbage, a broken date, an unterminated encoded word.
 MAIL_MALFORMED = """\
