@@ -6,6 +6,7 @@ from freezegun import freeze_time
 from odoo.exceptions import AccessError
 from odoo.tests import Form, tagged
 
+from . import test_performance
 from .mailbox_common import (
     MAIL_ATTACHMENT_ONLY,
     MAIL_EMPTY,
@@ -106,6 +107,15 @@ class TestMailboxIntake(MailboxCommon):
             inquiry.match_note,
             "matched by the sender's address ann@agrolait.example.com (not verified)",
         )
+
+    def test_the_sender_is_suggested_as_recipient_of_the_answer(self):
+        inquiry = self._receive(email_from=STRANGER)
+        suggested = inquiry._message_get_suggested_recipients()
+        emails = " ".join(recipient.get("email") or "" for recipient in suggested)
+        self.assertIn("someone@gmail.com", emails)
+        inquiry = self._receive()
+        suggested = inquiry._message_get_suggested_recipients()
+        self.assertIn(self.contact.id, [recipient.get("partner_id") for recipient in suggested])
 
     def test_match_by_domain_never_a_public_one(self):
         inquiry = self._receive(email_from="bob@agrolait.example.com")
@@ -222,6 +232,11 @@ class TestMailboxIntake(MailboxCommon):
     def test_reminders_reply_to_the_mailbox(self):
         reminder = self._send_reminder()
         self.assertIn(f"<{self.mailbox}>", reminder.message_id.reply_to)
+
+    def test_template_reply_to_wins(self):
+        self.level_1.mail_template_id.reply_to = "disputes@company.example.com"
+        reminder = self._send_reminder()
+        self.assertEqual(reminder.message_id.reply_to, "disputes@company.example.com")
 
     def test_reply_to_a_reminder_lands_on_its_debtor(self):
         reminder = self._send_reminder()
@@ -362,3 +377,16 @@ class TestMailboxIntake(MailboxCommon):
         inquiry = self._receive(raw, body=self.invoice.name)
         self._assert_kept(inquiry)
         self.assertEqual(inquiry.partner_id, self.debtor)
+
+
+@tagged("post_install", "-at_install")
+class TestRunQueriesWithMailbox(MailboxCommon, test_performance.TestRunQueries):
+    """The run keeps its query bounds when reminders carry the receivables mailbox."""
+
+    def _queries_for(self, debtors, invoices_per_debtor, when):
+        count = super()._queries_for(debtors, invoices_per_debtor, when)
+        reminders = self.env["receivable.dunning.action"].search([("date", "=", when)])
+        self.assertTrue(reminders.message_id)
+        for message in reminders.message_id:
+            self.assertIn(f"<{self.mailbox}>", message.reply_to)
+        return count

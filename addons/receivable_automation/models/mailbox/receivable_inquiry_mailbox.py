@@ -170,6 +170,15 @@ class ReceivableInquiry(models.Model):
             subtype_xmlid="mail.mt_note",
         )
 
+    def _message_get_suggested_recipients(self):
+        # the answer goes back to who wrote, at the address the e-mail states
+        recipients = super()._message_get_suggested_recipients()
+        if self.email_from:
+            self._message_add_suggested_recipient(
+                recipients, email=self.email_from, reason=_("Sender")
+            )
+        return recipients
+
     def _notify_get_reply_to(self, default=None):
         # answers to a question come back to the receivables mailbox, hence to the question
         reply_tos = super()._notify_get_reply_to(default=default)

@@ -17,9 +17,3 @@ class ResConfigSettings(models.TransientModel):
     receivable_inquiry_hold = fields.Boolean(
         related="company_id.receivable_inquiry_hold", readonly=False
     )
-
-    def set_values(self):
-        # a company created before the module, whose mailbox was deleted: give it one again
-        if not self.company_id.receivable_alias_id:
-            self.company_id._receivable_create_alias()
-        return super().set_values()
