@@ -180,6 +180,15 @@ class TestMailboxIntake(MailboxCommon):
         self.assertEqual(inquiry.company_id, company_b)
         self.assertFalse(inquiry.partner_id, "company A's invoice is not company B's business")
 
+    def test_triage_of_another_company_is_invisible(self):
+        company_b = self.setup_other_company()["company"]
+        inquiry = self._receive(email_from=STRANGER, to=company_b._receivable_get_mailbox_email())
+        self.assertEqual(inquiry.company_id, company_b)
+        Inquiry = self.env["receivable.inquiry"].with_user(self.collector)
+        self.assertNotIn(inquiry, Inquiry.search([("partner_id", "=", False)]))
+        with self.assertRaises(AccessError):
+            inquiry.with_user(self.collector).read(["subject"])
+
     def _triage(self):
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "receivable_automation.receivable_inquiry_action_triage"
