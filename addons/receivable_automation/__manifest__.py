@@ -86,6 +86,9 @@
         "data/client_file_upload_mail_template_data.xml",
         "views/receivable_client_file_upload_link_views.xml",
         "views/client_file_upload_templates.xml",
+        # receivables mailbox: alias, intake and triage
+        "data/receivable_mailbox_data.xml",
+        "views/receivable_mailbox_views.xml",
     ],
     "demo": [
         "demo/receivable_demo.xml",

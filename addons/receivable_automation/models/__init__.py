@@ -10,4 +10,5 @@ from . import res_config_settings
 from . import ir_actions_report
 from . import archive
 from . import sharing
+from . import mailbox
 from . import mail_render_mixin

@@ -29,3 +29,12 @@ class TestInstall(TransactionCase):
         )
         self.assertEqual(uncategorised, 0)
         self.assertTrue(nct)
+
+    def test_every_company_has_its_receivables_mailbox(self):
+        """Companies that existed before the install got their mailbox alias too."""
+        companies = self.env["res.company"].with_context(active_test=False).search([])
+        for company in companies:
+            alias = company.receivable_alias_id
+            self.assertEqual(alias.alias_model_id.model, "receivable.inquiry")
+            self.assertTrue(alias.alias_name.startswith("receivables"))
+            self.assertIn(f"'company_id': {company.id}", alias.alias_defaults)
