@@ -86,6 +86,9 @@
         "data/client_file_upload_mail_template_data.xml",
         "views/receivable_client_file_upload_link_views.xml",
         "views/client_file_upload_templates.xml",
+        # classification of incoming e-mails (receivables mailbox)
+        "data/receivable_inquiry_rule_data.xml",
+        "views/receivable_inquiry_rule_views.xml",
     ],
     "demo": [
         "demo/receivable_demo.xml",
