@@ -26,3 +26,12 @@ class MailThread(models.AbstractModel):
             if message.get(name)
         }
         return msg_dict
+
+    def message_post(self, **kwargs):
+        # what the gateway parsed is posted as is: the headers kept above are no message value
+        kwargs.pop("receivable_headers", None)
+        return super().message_post(**kwargs)
+
+    def message_notify(self, **kwargs):
+        kwargs.pop("receivable_headers", None)
+        return super().message_notify(**kwargs)
