@@ -2,23 +2,26 @@
 the intake is merged, end to end through the alias). Placeholders: ``{to}`` the mailbox address,
 ``{message_id}`` the Message-Id of the reminder a delivery report quotes."""
 
-_HEADERS = """From: Ann Accountant <ann@agrolait.example.com>
-To: {to}
+
+def _customer_email(subject, message_id, body, content_type="text/plain", headers=""):
+    """An e-mail of Ann, Agrolait's accountant, to the mailbox."""
+    extra = f"{headers}\n" if headers else ""
+    return f"""From: Ann Accountant <ann@agrolait.example.com>
+To: {{to}}
 Date: Mon, 02 Mar 2026 09:00:00 +0100
 MIME-Version: 1.0
-"""
-_TEXT = """Content-Type: text/plain; charset=utf-8
+Subject: {subject}
+Message-Id: <{message_id}>
+{extra}Content-Type: {content_type}; charset=utf-8
 Content-Transfer-Encoding: 8bit
-"""
 
-PROMISE_FR = (
-    _HEADERS
-    + """Subject: RE: Relance facture
-Message-Id: <promise-fr@agrolait.example.com>
-"""
-    + _TEXT
-    + """
-Bonjour,
+{body}"""
+
+
+PROMISE_FR = _customer_email(
+    "RE: Relance facture",
+    "promise-fr@agrolait.example.com",
+    """Bonjour,
 
 Je vous confirme le règlement le 15/03 pour un montant de 1 234,56 €.
 
@@ -27,17 +30,13 @@ Ann
 
 Le lun. 23 févr. 2026 à 10:00, Credit <credit@company.example.com> a écrit :
 > Montant dû : 2 000,00 € à régler avant le 01/02/2026.
-"""
+""",
 )
 
-PROMISE_EN = (
-    _HEADERS
-    + """Subject: RE: Payment reminder
-Message-Id: <promise-en@agrolait.example.com>
-"""
-    + _TEXT
-    + """
-Hello,
+PROMISE_EN = _customer_email(
+    "RE: Payment reminder",
+    "promise-en@agrolait.example.com",
+    """Hello,
 
 We will pay EUR 1,234.56 on the 15th of March.
 
@@ -46,142 +45,98 @@ Ann
 
 On Mon, Feb 23, 2026 at 10:00 AM Credit <credit@company.example.com> wrote:
 > Amount due: EUR 2,000.00, due on 2026-02-01.
-"""
+""",
 )
 
-PROMISE_BAD_VALUES = (
-    _HEADERS
-    + """Subject: RE: Relance
-Message-Id: <promise-bad@agrolait.example.com>
-"""
-    + _TEXT
-    + """
-Nous réglerons la facture le 31/02, comme convenu le 15/01/2026.
-"""
+PROMISE_BAD_VALUES = _customer_email(
+    "RE: Relance",
+    "promise-bad@agrolait.example.com",
+    """Nous réglerons la facture le 31/02, comme convenu le 15/01/2026.
+""",
 )
 
-DISPUTE_FR = (
-    _HEADERS
-    + """Subject: Facture erronée
-Message-Id: <dispute-fr@agrolait.example.com>
-"""
-    + _TEXT
-    + """
-Bonjour,
+DISPUTE_FR = _customer_email(
+    "Facture erronée",
+    "dispute-fr@agrolait.example.com",
+    """Bonjour,
 
 Nous contestons cette facture : les quantités facturées ne correspondent pas à la livraison.
-"""
+""",
 )
 
-DISPUTE_EN = (
-    _HEADERS
-    + """Subject: Your invoice
-Message-Id: <dispute-en@agrolait.example.com>
-"""
-    + _TEXT
-    + """
-Hello,
+DISPUTE_EN = _customer_email(
+    "Your invoice",
+    "dispute-en@agrolait.example.com",
+    """Hello,
 
 We dispute this invoice: half of the goods arrived damaged.
-"""
+""",
 )
 
-PAID_FR = (
-    _HEADERS
-    + """Subject: Avis de paiement
-Message-Id: <paid-fr@agrolait.example.com>
-"""
-    + _TEXT
-    + """
-Bonjour,
+PAID_FR = _customer_email(
+    "Avis de paiement",
+    "paid-fr@agrolait.example.com",
+    """Bonjour,
 
 Le virement a été effectué le 27/02/2026 pour un montant de 1 000,00 EUR.
-"""
+""",
 )
 
-PAID_EN = (
-    _HEADERS
-    + """Subject: Remittance advice
-Message-Id: <paid-en@agrolait.example.com>
-"""
-    + """Content-Type: text/html; charset=utf-8
-Content-Transfer-Encoding: 8bit
-
-<p>Hello,</p><p>Please find our remittance advice: <b>EUR 1,000.00</b> was transferred on
+PAID_EN = _customer_email(
+    "Remittance advice",
+    "paid-en@agrolait.example.com",
+    """<p>Hello,</p><p>Please find our remittance advice: <b>EUR 1,000.00</b> was transferred on
 2026-02-27.</p>
-"""
+""",
+    content_type="text/html",
 )
 
-QUESTION_FR = (
-    _HEADERS
-    + """Subject: Copie de facture
-Message-Id: <question-fr@agrolait.example.com>
-"""
-    + _TEXT
-    + """
-Bonjour,
+QUESTION_FR = _customer_email(
+    "Copie de facture",
+    "question-fr@agrolait.example.com",
+    """Bonjour,
 
 Pourriez-vous nous renvoyer la facture avec notre numéro de commande ?
-"""
+""",
 )
 
-QUESTION_EN = (
-    _HEADERS
-    + """Subject: Invoice copy
-Message-Id: <question-en@agrolait.example.com>
-"""
-    + _TEXT
-    + """
-Hello,
+QUESTION_EN = _customer_email(
+    "Invoice copy",
+    "question-en@agrolait.example.com",
+    """Hello,
 
 Could you send us a copy of the invoice with our purchase order number?
-"""
+""",
 )
 
-OTHER_FR = (
-    _HEADERS
-    + """Subject: RE: Relance
-Message-Id: <other-fr@agrolait.example.com>
-"""
-    + _TEXT
-    + """
-Bien reçu, merci.
-"""
+OTHER_FR = _customer_email(
+    "RE: Relance",
+    "other-fr@agrolait.example.com",
+    """Bien reçu, merci.
+""",
 )
 
-OUT_OF_OFFICE_HEADER = (
-    _HEADERS
-    + """Subject: Absence
-Message-Id: <ooo-header@agrolait.example.com>
-Auto-Submitted: auto-replied
-"""
-    + _TEXT
-    + """
-Bonjour, je serai de retour le 16 mars 2026.
-"""
+OUT_OF_OFFICE_HEADER = _customer_email(
+    "Absence",
+    "ooo-header@agrolait.example.com",
+    """Bonjour, je serai de retour le 16 mars 2026.
+""",
+    headers="Auto-Submitted: auto-replied",
 )
 
-OUT_OF_OFFICE_EN = (
-    _HEADERS
-    + """Subject: Automatic reply: Payment reminder
-Message-Id: <ooo-en@agrolait.example.com>
-"""
-    + _TEXT
-    + """
-I am out of the office until March 20 with limited access to e-mail.
-"""
+OUT_OF_OFFICE_EN = _customer_email(
+    "Automatic reply: Payment reminder",
+    "ooo-en@agrolait.example.com",
+    """I am out of the office until March 20 with limited access to e-mail.
+""",
 )
 
-OUT_OF_OFFICE_FR_NO_DATE = (
-    _HEADERS
-    + """Subject: Absent du bureau
-Message-Id: <ooo-fr@agrolait.example.com>
-X-Autoreply: yes
-"""
-    + _TEXT
-    + """
-Je suis absente. Pour toute urgence, contactez l'accueil.
-"""
+OUT_OF_OFFICE_FR_NO_DATE = _customer_email(
+    "Absent du bureau",
+    "ooo-fr@agrolait.example.com",
+    """Je suis absente. Pour toute urgence, contactez l'accueil.
+""",
+    headers="X-Autoreply: yes",
 )
 
 BOUNCE_DSN = """From: Mail Delivery System <MAILER-DAEMON@mx.company.example.com>

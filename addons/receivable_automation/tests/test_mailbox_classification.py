@@ -110,7 +110,9 @@ class TestMailboxClassification(ReceivableCommon):
         action = inquiry.action_create_promise()
         self.assertEqual(action["res_model"], "receivable.promise")
         with Form(
-            self.env["receivable.promise"].with_user(self.collector).with_context(**action["context"])
+            self.env["receivable.promise"]
+            .with_user(self.collector)
+            .with_context(**action["context"])
         ) as form:
             self.assertEqual(form.partner_id, self.debtor)
             self.assertEqual(form.amount, 1234.56)
@@ -138,12 +140,16 @@ class TestMailboxClassification(ReceivableCommon):
             inquiry = self._incoming(raw)
             self.assertEqual(inquiry.kind, "dispute")
             self.assertFalse(inquiry.dispute_id)
-        self.assertFalse(self.env["receivable.dispute"].search([("partner_id", "=", self.debtor.id)]))
+        self.assertFalse(
+            self.env["receivable.dispute"].search([("partner_id", "=", self.debtor.id)])
+        )
 
         inquiry = inquiry.with_user(self.collector)
         action = inquiry.action_create_dispute()
         with Form(
-            self.env["receivable.dispute"].with_user(self.collector).with_context(**action["context"])
+            self.env["receivable.dispute"]
+            .with_user(self.collector)
+            .with_context(**action["context"])
         ) as form:
             self.assertEqual(form.partner_id, self.debtor)
             form.reason_id = self.env.ref("receivable_automation.dispute_reason_quality")
@@ -229,7 +235,8 @@ class TestMailboxClassification(ReceivableCommon):
             self.env.flush_all()
         self.assertEqual(inquiry.kind, "out_of_office")
         self.assertEqual(
-            inquiry.kind_rule_id, self.env.ref("receivable_automation.inquiry_rule_ooo_auto_submitted")
+            inquiry.kind_rule_id,
+            self.env.ref("receivable_automation.inquiry_rule_ooo_auto_submitted"),
         )
         self.assertEqual(inquiry.return_date, date(2026, 3, 16))
         self.assertEqual(inquiry.state, "closed")
@@ -288,9 +295,7 @@ class TestMailboxClassification(ReceivableCommon):
     def test_bounce_report_flags_contact_and_fails_the_reminder(self):
         reminder = self._sent_reminder()
         with freeze_time("2026-01-12"):
-            inquiry = self._incoming(
-                samples.BOUNCE_DSN, message_id=reminder.message_id.message_id
-            )
+            inquiry = self._incoming(samples.BOUNCE_DSN, message_id=reminder.message_id.message_id)
         self.assertEqual(inquiry.kind, "bounce")
         self.assertEqual(inquiry.bounce_email, "ann@agrolait.example.com")
         self.assertEqual(inquiry.bounce_action_id, reminder)

@@ -127,7 +127,8 @@ def body_text(html):
         if any(pattern.match(plain) for pattern in QUOTE_STARTS):
             break
         if HISTORY_HEADER.match(plain) and any(
-            HISTORY_FOLLOWING.match(normalize(following)) for following in lines[index + 1 : index + 4]
+            HISTORY_FOLLOWING.match(normalize(following))
+            for following in lines[index + 1 : index + 4]
         ):
             break
         if line.lstrip().startswith(">"):

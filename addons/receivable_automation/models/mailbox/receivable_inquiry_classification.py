@@ -59,16 +59,14 @@ class ReceivableInquiry(models.Model):
         copy=False,
         help="The date promised, or the date of the payment announced, found in the e-mail.",
     )
-    promise_amount = fields.Monetary(
-        "Amount Mentioned", currency_field="currency_id", copy=False
-    )
+    promise_amount = fields.Monetary("Amount Mentioned", currency_field="currency_id", copy=False)
     return_date = fields.Date("Back On", copy=False, help="Return date of an out-of-office reply.")
     bounce_email = fields.Char("Bounced Address", readonly=True, copy=False)
     bounce_action_id = fields.Many2one(
         "receivable.dunning.action", "Bounced Reminder", readonly=True, copy=False
     )
-    promise_id = fields.Many2one("receivable.promise", "Promise", readonly=True, copy=False)
-    dispute_id = fields.Many2one("receivable.dispute", "Dispute", readonly=True, copy=False)
+    promise_id = fields.Many2one("receivable.promise", readonly=True, copy=False)
+    dispute_id = fields.Many2one("receivable.dispute", readonly=True, copy=False)
     payment_claim_id = fields.Many2one(
         "receivable.payment.claim", "Announced Payment", readonly=True, copy=False
     )
@@ -309,9 +307,7 @@ class ReceivableInquiry(models.Model):
 
     def _apply_kind_dispute(self):
         self._message_log(
-            body=_(
-                "The customer disputes. Check it and open the dispute with “Open Dispute”."
-            )
+            body=_("The customer disputes. Check it and open the dispute with “Open Dispute”.")
         )
 
     def _apply_kind_paid(self):
