@@ -50,6 +50,11 @@ class TestMailboxClassification(ReceivableCommon):
             }
         )
 
+    def _draft_form(self, action):
+        """The form a button of the inquiry opens, as the collector sees it."""
+        model = self.env[action["res_model"]].with_user(self.collector)
+        return Form(model.with_context(**action["context"]))
+
     def _holds(self, inquiry):
         return self.env["receivable.dunning.hold"].search(
             [
@@ -109,11 +114,7 @@ class TestMailboxClassification(ReceivableCommon):
         inquiry = self._incoming(samples.PROMISE_EN).with_user(self.collector)
         action = inquiry.action_create_promise()
         self.assertEqual(action["res_model"], "receivable.promise")
-        with Form(
-            self.env["receivable.promise"]
-            .with_user(self.collector)
-            .with_context(**action["context"])
-        ) as form:
+        with self._draft_form(action) as form:
             self.assertEqual(form.partner_id, self.debtor)
             self.assertEqual(form.amount, 1234.56)
             self.assertEqual(form.date, date(2026, 3, 15))
@@ -146,11 +147,7 @@ class TestMailboxClassification(ReceivableCommon):
 
         inquiry = inquiry.with_user(self.collector)
         action = inquiry.action_create_dispute()
-        with Form(
-            self.env["receivable.dispute"]
-            .with_user(self.collector)
-            .with_context(**action["context"])
-        ) as form:
+        with self._draft_form(action) as form:
             self.assertEqual(form.partner_id, self.debtor)
             form.reason_id = self.env.ref("receivable_automation.dispute_reason_quality")
             form.deadline = date(2026, 3, 31)
@@ -180,11 +177,7 @@ class TestMailboxClassification(ReceivableCommon):
                 self.assertNotIn(self.big_invoice.name, self._notes(inquiry))
 
         action = inquiry.with_user(self.collector).action_create_payment_claim()
-        with Form(
-            self.env["receivable.payment.claim"]
-            .with_user(self.collector)
-            .with_context(**action["context"])
-        ) as form:
+        with self._draft_form(action) as form:
             self.assertEqual(form.amount, 1000)
             self.assertEqual(form.payment_date, date(2026, 2, 27))
         self.assertEqual(form.record.line_ids.move_id, self.invoice)
