@@ -349,6 +349,18 @@ class TestMailboxClassification(ReceivableCommon):
         self.assertFalse(self._holds(inquiry))
         self.assertEqual(inquiry.kind_example_ids.kind_from, "out_of_office")
 
+    @freeze_time(TODAY)
+    def test_class_chosen_by_hand_on_a_new_question(self):
+        with Form(self.env["receivable.inquiry"].with_user(self.collector)) as form:
+            form.partner_id = self.debtor
+            form.subject = "Called: the accountant is away until 9 March"
+            form.kind = "out_of_office"
+            form.return_date = date(2026, 3, 9)
+        inquiry = form.record
+        self.assertEqual(inquiry.state, "closed")
+        self.assertEqual(self._holds(inquiry).date_until, date(2026, 3, 10))
+        self.assertFalse(inquiry.kind_example_ids, "a first choice is no correction")
+
     # ------------------------------------------------------------------------------------------
     # Rules
     # ------------------------------------------------------------------------------------------

@@ -78,6 +78,16 @@ class ReceivableInquiry(models.Model):
     # CRUD
     # ------------------------------------------------------------------------------------------
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        inquiries = super().create(vals_list)
+        if not self.env.context.get("receivable_classifying"):
+            # a class chosen by hand (a call, a letter) has its effects at once
+            chosen = inquiries.filtered("kind")
+            chosen.with_context(receivable_classifying=True).kind_pending = True
+            chosen._receivable_apply_classification()
+        return inquiries
+
     def write(self, vals):
         corrected = self.browse()
         if "kind" in vals and not self.env.context.get("receivable_classifying"):
