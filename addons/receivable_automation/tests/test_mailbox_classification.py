@@ -293,6 +293,7 @@ class TestMailboxClassification(ReceivableCommon):
         self.assertEqual(inquiry.bounce_email, "ann@agrolait.example.com")
         self.assertEqual(inquiry.bounce_action_id, reminder)
         self.assertEqual(self.contact.message_bounce, 1, "the contact is flagged")
+        self.assertEqual(Form(self.contact.with_user(self.collector)).message_bounce, 1)
         self.assertEqual(reminder.state, "failed")
         self.assertIn("ann@agrolait.example.com bounced", reminder.error_message)
         self.assertEqual(inquiry.state, "closed")
