@@ -319,6 +319,36 @@ class TestMailboxClassification(ReceivableCommon):
         self.assertEqual(reminder.state, "failed")
         self.assertEqual(self.contact.message_bounce, 1)
 
+    def test_common_phrasings(self):
+        """One line each, as customers write them (subject "RE: Relance")."""
+        phrasings = [
+            ("Nous avons déjà réglé cette facture le 10/02.", "paid"),
+            ("Le virement est parti hier.", "paid"),
+            ("Veuillez trouver ci-joint notre avis de paiement.", "paid"),
+            ("Our remittance advice is attached; the credit note was deducted.", "paid"),
+            ("This invoice has already been paid.", "paid"),
+            ("Le paiement sera effectué le 20 mars.", "promise"),
+            ("Nous procéderons au règlement fin de semaine prochaine.", "promise"),
+            ("We'll pay next Monday.", "promise"),
+            ("Payment will be made on 2026-03-20.", "promise"),
+            ("Nous contestons le montant facturé.", "dispute"),
+            ("La marchandise n'a jamais été livrée.", "dispute"),
+            ("Please issue a credit note for the damaged parts.", "dispute"),
+            ("Avez-vous reçu notre paiement ?", "question"),
+            ("When is the invoice due?", "question"),
+            ("Je suis absent du bureau jusqu'au 20 mars.", "out_of_office"),
+            ("Thanks, noted.", "other"),
+        ]
+        wrong = []
+        for body, kind in phrasings:
+            raw = samples._customer_email("RE: Relance", "x@agrolait.example.com", body)
+            found, _rule = self.env["receivable.inquiry"]._get_email_kind(
+                self._parse(raw), self.company
+            )
+            if found != kind:
+                wrong.append((body, found))
+        self.assertEqual(wrong, [])
+
     # ------------------------------------------------------------------------------------------
     # Corrections
     # ------------------------------------------------------------------------------------------
