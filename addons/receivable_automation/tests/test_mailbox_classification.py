@@ -380,6 +380,9 @@ class TestMailboxClassification(ReceivableCommon):
         self.assertFalse(self._holds(inquiry))
         self.assertEqual(inquiry.kind_example_ids.kind_from, "out_of_office")
 
+        inquiry.kind = False
+        self.assertEqual(len(inquiry.kind_example_ids), 1, "no class is no correction")
+
     @freeze_time(TODAY)
     def test_class_chosen_by_hand_on_a_new_question(self):
         with Form(self.env["receivable.inquiry"].with_user(self.collector)) as form:

@@ -399,6 +399,7 @@ class ReceivableInquiry(models.Model):
                     "kind_to": kind,
                 }
                 for inquiry in self.filtered("kind")
+                if kind
             ]
         )
 
