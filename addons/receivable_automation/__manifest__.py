@@ -89,6 +89,9 @@
         # receivables mailbox: alias, intake and triage
         "data/receivable_mailbox_data.xml",
         "views/receivable_mailbox_views.xml",
+        # classification of incoming e-mails (receivables mailbox)
+        "data/receivable_inquiry_rule_data.xml",
+        "views/receivable_inquiry_rule_views.xml",
     ],
     "demo": [
         "demo/receivable_demo.xml",

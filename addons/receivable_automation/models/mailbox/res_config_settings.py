@@ -17,3 +17,7 @@ class ResConfigSettings(models.TransientModel):
     receivable_inquiry_hold = fields.Boolean(
         related="company_id.receivable_inquiry_hold", readonly=False
     )
+
+    receivable_out_of_office_days = fields.Integer(
+        related="company_id.receivable_out_of_office_days", readonly=False
+    )
