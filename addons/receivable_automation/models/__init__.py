@@ -12,4 +12,3 @@ from . import archive
 from . import sharing
 from . import mailbox
 from . import mail_render_mixin
-from . import mailbox

@@ -47,3 +47,5 @@ from . import test_client_file_archive_share
 from . import test_client_file_upload
 from . import test_tours_client_file
 from . import test_mailbox_classification
+from . import test_mailbox_intake
+from . import test_mailbox_end_to_end

@@ -138,6 +138,8 @@ class ReceivableInquiry(models.Model):
         return True
 
     def _schedule_answer_activity(self):
+        if self.env.context.get("receivable_automatic_reply"):
+            return
         for inquiry in self.filtered(lambda inquiry: inquiry.user_id and not inquiry.activity_ids):
             inquiry.activity_schedule(
                 "mail.mail_activity_data_todo",
@@ -173,11 +175,15 @@ class ReceivableInquiry(models.Model):
             answered.write({"state": "answered", "answered_at": fields.Datetime.now()})
             answered.activity_feedback(["mail.mail_activity_data_todo"])
         else:
-            # the customer writes again: the question waits for an answer again
-            reopened = self.filtered(lambda inquiry: inquiry.state != "to_answer")
-            for inquiry in reopened:
-                inquiry.write(
-                    {"state": "to_answer", "date_due": self._get_date_due(inquiry.company_id)}
-                )
-            reopened._schedule_answer_activity()
+            self._reopen_on_customer_message(message)
         return result
+
+    def _reopen_on_customer_message(self, message):
+        """The customer writes again: the question waits for an answer again."""
+        reopened = self.filtered(lambda inquiry: inquiry.state != "to_answer")
+        for inquiry in reopened:
+            inquiry.write(
+                {"state": "to_answer", "date_due": self._get_date_due(inquiry.company_id)}
+            )
+        reopened._schedule_answer_activity()
+        return reopened

@@ -179,6 +179,16 @@ class ReceivableInquiry(models.Model):
         self._receivable_apply_classification()
         return result
 
+    def _reopen_on_customer_message(self, message):
+        # The gateway posts an e-mail after the mailbox has classified it: an automatic reply
+        # closed by its class stays closed (never answered).
+        automatic = self.filtered(
+            lambda inquiry: inquiry.kind in CLOSING_KINDS
+            and inquiry.kind_message_id
+            and inquiry.kind_message_id == message.message_id
+        )
+        return super(ReceivableInquiry, self - automatic)._reopen_on_customer_message(message)
+
     @api.model
     def _receivable_is_automatic_reply(self, msg_dict):
         """True for an e-mail that must never be answered (out-of-office, bounce): whoever

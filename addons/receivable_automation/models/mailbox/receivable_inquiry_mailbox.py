@@ -94,7 +94,11 @@ class ReceivableInquiry(models.Model):
         company = company or self.env.company
         match = self.env["receivable.mailbox.match"]._match(company, msg_dict)
         values.update(self._prepare_mailbox_values(company, msg_dict, match))
-        inquiry = super().message_new(msg_dict, custom_values=values)
+        # an automatic reply is never answered: no answer activity for the collector
+        automatic = self._receivable_is_automatic_reply(msg_dict)
+        inquiry = super(
+            ReceivableInquiry, self.with_context(receivable_automatic_reply=automatic)
+        ).message_new(msg_dict, custom_values=values)
         if match.get("record"):
             inquiry._receivable_link_replied_record(match["record"])
         inquiry._receivable_process_incoming(msg_dict)
