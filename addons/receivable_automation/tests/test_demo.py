@@ -184,3 +184,17 @@ class TestDemoData(TransactionCase):
         notice = self.reminders("demo_partner_martin", state="to_validate")
         self.assertTrue(notice.online_payment)
         self.assertFalse(notice.gate_warning, "nothing to warn the collector about")
+
+    def test_mailbox_received_the_customers_emails(self):
+        """The receivables mailbox got five e-mails: each on its debtor with its class, an
+        unknown sender in triage."""
+        inquiries = self.env["receivable.inquiry"].search([("source", "=", "email")])
+        found = {inquiry.kind: inquiry for inquiry in inquiries}
+        self.assertEqual(
+            set(found), {"promise", "paid", "out_of_office", "dispute", "question"}, inquiries
+        )
+        self.assertEqual(found["promise"].partner_id, self.martin)
+        self.assertEqual(found["paid"].partner_id, self.ref("demo_partner_northwind"))
+        self.assertEqual(found["out_of_office"].state, "closed")
+        self.assertEqual(found["dispute"].partner_id, self.ref("demo_partner_batisud"))
+        self.assertFalse(found["question"].partner_id, "an unknown sender waits in triage")
