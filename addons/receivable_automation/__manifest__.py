@@ -86,9 +86,15 @@
         "data/client_file_upload_mail_template_data.xml",
         "views/receivable_client_file_upload_link_views.xml",
         "views/client_file_upload_templates.xml",
+        # customer risk: payment score, credit limit, profile rules
+        "data/receivable_risk_data.xml",
+        "views/receivable_partner_score_views.xml",
+        "wizard/receivable_credit_override_wizard_views.xml",
+        "views/receivable_risk_menus.xml",
     ],
     "demo": [
         "demo/receivable_demo.xml",
+        "demo/receivable_risk_demo.xml",
     ],
     "post_init_hook": "post_init_hook",
     "assets": {
