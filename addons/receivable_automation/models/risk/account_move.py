@@ -1,3 +1,5 @@
+from collections import defaultdict
+
 from odoo import _, fields, models
 from odoo.exceptions import UserError
 
@@ -17,10 +19,13 @@ class AccountMove(models.Model):
     def _check_receivable_credit_limit(self):
         """Refuse to post a customer invoice that takes its customer above its credit limit,
         when the company blocks."""
+        posted_before = defaultdict(float)  # invoices of the same customer posted together
         for move in self.filtered(lambda m: m._is_receivable_credit_checked()):
-            exposure, limit = move._get_receivable_credit_figures()
+            key = (move.company_id, move.commercial_partner_id)
+            exposure, limit = move._get_receivable_credit_figures(posted_before[key])
             if limit and exposure > limit:
                 raise UserError(move._get_receivable_credit_block_message(exposure, limit))
+            posted_before[key] += abs(move.amount_total_signed)
 
     def _is_receivable_credit_checked(self):
         self.ensure_one()
@@ -31,13 +36,14 @@ class AccountMove(models.Model):
             and company.receivable_credit_limit_mode == "block"
         )
 
-    def _get_receivable_credit_figures(self):
-        """(exposure with this invoice, credit limit) in the company's currency."""
+    def _get_receivable_credit_figures(self, posted_before=0.0):
+        """(exposure with this invoice, credit limit) in the company's currency;
+        ``posted_before``: invoices of the customer posted in the same batch, before this one."""
         self.ensure_one()
         partner = self.partner_id
         exposure = partner._get_receivable_exposure(
             self.company_id,
-            amount=abs(self.amount_total_signed),
+            amount=abs(self.amount_total_signed) + posted_before,
             exclude_amount=self._get_partner_credit_warning_exclude_amount(),
         )
         return exposure, partner._get_receivable_credit_limit(self.company_id)

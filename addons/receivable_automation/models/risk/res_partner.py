@@ -105,6 +105,8 @@ class ResPartner(models.Model):
         # check needs them whoever validates the document (as Odoo's own credit warning does)
         debtor = self.commercial_partner_id.with_company(company).sudo()
         entity = debtor.with_context(active_test=False).search([("id", "child_of", debtor.id)])
+        # computed without dependencies: what an earlier step of the transaction posted counts
+        entity.invalidate_recordset(["credit", "credit_to_invoice"])
         to_invoice = sum(entity.mapped("credit_to_invoice"))
         return debtor.credit + to_invoice - exclude_amount + amount
 
