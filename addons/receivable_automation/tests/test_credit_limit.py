@@ -78,7 +78,7 @@ class TestCreditLimit(ReceivableCommon):
         form.save().action_confirm()
         self.assertEqual(invoice.state, "posted")
         expected = (
-            "Mona Manager validated %s above the credit limit" % invoice.name,
+            f"Mona Manager validated {invoice.name} above the credit limit",
             "exposure $&nbsp;1,100.00, limit $&nbsp;1,000.00",
             "Reason: Framework contract signed, payment guaranteed",
         )
@@ -130,9 +130,7 @@ class TestCreditLimit(ReceivableCommon):
         Partner = self.env["res.partner"]
         Partner._cron_receivable_credit_review()
         activity_type = self.env.ref("receivable_automation.mail_activity_type_credit_review")
-        activity = self.debtor.activity_ids.filtered(
-            lambda a: a.activity_type_id == activity_type
-        )
+        activity = self.debtor.activity_ids.filtered(lambda a: a.activity_type_id == activity_type)
         self.assertEqual(activity.user_id, self.collector)
         self.assertIn("(limit $&nbsp;1,000.00)", str(activity.note))
         self.assertFalse(self.other_debtor.activity_ids, "not yet")

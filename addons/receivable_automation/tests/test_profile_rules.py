@@ -16,12 +16,24 @@ class TestProfileRules(ReceivableCommon):
     def setUpClass(cls):
         super().setUpClass()
         Profile = cls.env["receivable.debtor.profile"]
-        cls.late_profile = Profile.create({"name": "Chronic late payers", "policy_id": cls.policy.id})
+        cls.late_profile = Profile.create(
+            {"name": "Chronic late payers", "policy_id": cls.policy.id}
+        )
         cls.good_profile = Profile.create({"name": "Good payers"})
         cls.rules = cls.env["receivable.profile.rule"].create(
             [
-                {"sequence": 10, "score_from": 0, "score_to": 39, "profile_id": cls.late_profile.id},
-                {"sequence": 20, "score_from": 80, "score_to": 100, "profile_id": cls.good_profile.id},
+                {
+                    "sequence": 10,
+                    "score_from": 0,
+                    "score_to": 39,
+                    "profile_id": cls.late_profile.id,
+                },
+                {
+                    "sequence": 20,
+                    "score_from": 80,
+                    "score_to": 100,
+                    "profile_id": cls.good_profile.id,
+                },
             ]
         )
 
@@ -71,9 +83,9 @@ class TestProfileRules(ReceivableCommon):
 
     @freeze_time("2026-06-30")
     def test_no_matching_rule_changes_nothing(self):
-        self.debtor.with_context(receivable_profile_rule=True).receivable_profile_id = (
-            self.good_profile
-        )
+        self.debtor.with_context(
+            receivable_profile_rule=True
+        ).receivable_profile_id = self.good_profile
         invoice = self._invoice(self.debtor, 1000, due=date(2026, 5, 1))
         self._pay(invoice, 1000, when=date(2026, 6, 20))  # 50 days late: 29.17 points, 71
         scores = self._scored()

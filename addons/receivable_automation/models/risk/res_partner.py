@@ -149,7 +149,7 @@ class ResPartner(models.Model):
                     ("activity_type_id", "=", activity_type.id),
                 ]
             )
-            for partner in partners.filtered(lambda p: p.id not in planned.mapped("res_id")):
+            for partner in partners.browse(set(partners.ids) - set(planned.mapped("res_id"))):
                 partner._schedule_receivable_credit_review(company, activity_type)
 
     def _schedule_receivable_credit_review(self, company, activity_type):
