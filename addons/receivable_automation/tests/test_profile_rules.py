@@ -126,6 +126,12 @@ class TestProfileRules(ReceivableCommon):
         self.assertEqual(rules._match(20).profile_id, self.late_profile)
         self.assertEqual(rules._match(50), wide)
 
+    def test_only_controllers_change_the_automatic_profile(self):
+        with self.assertRaisesRegex(AccessError, "automatic profile"):
+            self.debtor.with_user(self.salesperson).receivable_profile_auto = False
+        self.debtor.with_user(self.collector).receivable_profile_auto = False
+        self.assertFalse(self.debtor.receivable_profile_auto)
+
     def test_access(self):
         """Managers configure the rules; controllers read them; salespeople nothing."""
         rule = self.rules[0].with_user(self.collector)

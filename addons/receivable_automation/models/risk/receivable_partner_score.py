@@ -223,14 +223,9 @@ class ReceivablePartnerScore(models.Model):
                 filter=partner_filter,
             )
         )
-        return {
-            debtor_id: (
-                min(count / PROMISES_FULL, 1.0),
-                count,
-                _("%s broken promises in 12 months", count),
-            )
-            for debtor_id, count in rows
-        }
+        return self._count_fractions(
+            rows, PROMISES_FULL, lambda count: _("%s broken promises in 12 months", count)
+        )
 
     def _measure_disputes(self, company, period, partner_filter):
         """Disputes opened in 12 months; a rejected one (the customer was wrong) counts twice."""
@@ -334,13 +329,17 @@ class ReceivablePartnerScore(models.Model):
                 filter=partner_filter,
             )
         )
+        return self._count_fractions(
+            rows,
+            RETURNS_FULL,
+            lambda count: _("%s payments returned or reversed in 12 months", count),
+        )
+
+    def _count_fractions(self, rows, full, explain):
+        """Measures of (debtor id, count) rows: the fraction of the weight lost reaches 1 at
+        ``full``; ``explain(count)`` says what was counted."""
         return {
-            debtor_id: (
-                min(count / RETURNS_FULL, 1.0),
-                count,
-                _("%s payments returned or reversed in 12 months", count),
-            )
-            for debtor_id, count in rows
+            debtor_id: (min(count / full, 1.0), count, explain(count)) for debtor_id, count in rows
         }
 
     def _save_scores(self, company, today, debtor_ids, measures):
