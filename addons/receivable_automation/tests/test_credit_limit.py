@@ -70,7 +70,7 @@ class TestCreditLimit(ReceivableCommon):
         form = Form(
             self.env["receivable.credit.override.wizard"]
             .with_user(self.manager)
-            .with_context(action["context"])
+            .with_context(**action["context"])
         )
         self.assertEqual(form.exposure, 1100)
         self.assertEqual(form.credit_limit, 1000)

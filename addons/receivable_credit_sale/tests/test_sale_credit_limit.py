@@ -71,7 +71,7 @@ class TestSaleCreditLimit(ReceivableCommon):
         wizard = Form(
             self.env["receivable.credit.override.wizard"]
             .with_user(self.manager)
-            .with_context(action["context"])
+            .with_context(**action["context"])
         )
         self.assertEqual(wizard.exposure, 1100)
         wizard.reason = "Prepaid by bank transfer"

@@ -20,11 +20,10 @@ class ReceivableProfileRule(models.Model):
     company_id = fields.Many2one(
         "res.company", required=True, default=lambda self: self.env.company
     )
-    score_from = fields.Integer("Score From", default=0, required=True)
-    score_to = fields.Integer("Score To", default=100, required=True, help="Included.")
+    score_from = fields.Integer(default=0, required=True)
+    score_to = fields.Integer(default=100, required=True, help="Included.")
     profile_id = fields.Many2one(
         "receivable.debtor.profile",
-        "Profile",
         required=True,
         ondelete="cascade",
         check_company=True,
