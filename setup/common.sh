@@ -10,7 +10,7 @@ export PGUSER="${PGUSER:-$(id -un)}"
 RUN_DIR="${RUN_DIR:-$REPO_ROOT/.run}"
 ODOO_CONF="$RUN_DIR/odoo.conf"
 # Our add-ons, in install order (a missing folder is skipped).
-PROJECT_ADDONS="receivable_automation esign client_portal"
+PROJECT_ADDONS="receivable_automation esign client_portal receivable_credit_sale"
 
 log() { printf '[setup] %s\n' "$*" >&2; }
 

@@ -92,9 +92,15 @@
         # classification of incoming e-mails (receivables mailbox)
         "data/receivable_inquiry_rule_data.xml",
         "views/receivable_inquiry_rule_views.xml",
+        # customer risk: payment score, credit limit, profile rules
+        "data/receivable_risk_data.xml",
+        "views/receivable_partner_score_views.xml",
+        "wizard/receivable_credit_override_wizard_views.xml",
+        "views/receivable_risk_menus.xml",
     ],
     "demo": [
         "demo/receivable_demo.xml",
+        "demo/receivable_risk_demo.xml",
     ],
     "post_init_hook": "post_init_hook",
     "assets": {

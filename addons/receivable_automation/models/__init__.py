@@ -12,3 +12,4 @@ from . import archive
 from . import sharing
 from . import mailbox
 from . import mail_render_mixin
+from . import risk

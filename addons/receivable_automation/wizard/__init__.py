@@ -6,3 +6,4 @@ from . import receivable_archive_hold_wizard
 from . import receivable_archive_export
 from . import receivable_client_file_reject_wizard
 from . import receivable_client_file_document_add
+from . import receivable_credit_override_wizard

@@ -12,6 +12,8 @@ RECEIVABLE_SETTINGS_FIELDS = (
     "receivable_extra_days",
     "receivable_contract_rate",
     "receivable_hold_ids",
+    "receivable_profile_auto",
+    "receivable_credit_review_date",
 )
 
 
@@ -100,6 +102,7 @@ class ResPartner(models.Model):
         raise AccessError(
             _(
                 "Only credit controllers can change how a debtor is dunned (policy, profile, "
-                "collector, extra days, contractual rate, holds)."
+                "automatic profile, collector, extra days, contractual rate, holds, credit "
+                "limit review)."
             )
         )

@@ -1,0 +1,1 @@
+from . import receivable_credit_override_wizard
