@@ -86,12 +86,24 @@
         "data/client_file_upload_mail_template_data.xml",
         "views/receivable_client_file_upload_link_views.xml",
         "views/client_file_upload_templates.xml",
+        # collection KPIs, reminder effectiveness, snapshots and the dashboard
+        "report/receivable_effectiveness_report_views.xml",
+        "views/receivable_kpi_snapshot_views.xml",
+        "views/receivable_kpi_dashboard_views.xml",
+        "views/res_config_settings_kpi_views.xml",
+        "views/receivable_kpi_menus.xml",
     ],
     "demo": [
         "demo/receivable_demo.xml",
+        # collection KPIs
+        "demo/receivable_kpi_demo.xml",
     ],
     "post_init_hook": "post_init_hook",
     "assets": {
+        # collection KPIs: the receivables dashboard
+        "web.assets_backend": [
+            "receivable_automation/static/src/components/**/*",
+        ],
         "web.assets_tests": [
             "receivable_automation/static/tests/tours/*.js",
         ],

@@ -1,2 +1,3 @@
 from . import receivable_demo
 from . import receivable_client_file_demo
+from . import receivable_kpi_demo

@@ -11,3 +11,4 @@ from . import ir_actions_report
 from . import archive
 from . import sharing
 from . import mail_render_mixin
+from . import kpi
