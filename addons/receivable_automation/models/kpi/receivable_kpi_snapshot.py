@@ -131,9 +131,8 @@ class ReceivableKpiSnapshot(models.Model):
     @api.model
     def _cron_take_snapshots(self):
         """Today's snapshot of each company that has dunning policies (as the daily run)."""
-        companies = self.env["res.company"].browse(
-            company.id
-            for [company] in self.env["receivable.dunning.policy"]._read_group([], ["company_id"])
+        [[companies]] = self.env["receivable.dunning.policy"]._read_group(
+            [], aggregates=["company_id:recordset"]
         )
         today = fields.Date.context_today(self)
         return self._take_snapshots(companies, [today])
