@@ -1,11 +1,14 @@
 from datetime import date, timedelta
 
 from freezegun import freeze_time
+from psycopg2.errors import CheckViolation
 
 from odoo import Command
 from odoo.exceptions import AccessError
-from odoo.tests import tagged
+from odoo.tests import Form, tagged
+from odoo.tools import mute_logger
 
+from ..models.kpi.receivable_kpi_snapshot import SNAPSHOT_KPIS
 from .common import ReceivableCommon
 
 Q1_FROM, Q1_TO = date(2026, 1, 1), date(2026, 3, 31)  # 90 days
@@ -173,16 +176,10 @@ class TestKpiFormulas(KpiCommon):
     def test_no_value_instead_of_dividing_by_zero(self):
         """A company without sales, payments nor promises: the ratios have no value."""
         kpis = self.kpi._compute_kpis(self.company, Q1_FROM, Q1_TO)
-        for name in (
-            "dso",
-            "best_possible_dso",
-            "average_days_delinquent",
-            "cei",
-            "promise_kept_rate",
-            "promise_kept_amount_rate",
-            "days_late_weighted",
-            "overdue_90_share",
-        ):
+        figures = {"period_days", "countback_dso", "credit_sales"} | {
+            name for name in SNAPSHOT_KPIS if name.endswith("_ar")
+        }
+        for name in set(SNAPSHOT_KPIS) - figures:
             self.assertIs(kpis[name], False, name)
         self.assertEqual(kpis["countback_dso"], 0.0, "nothing owed: no day of sales")
         self.assertEqual(kpis["total_ar"], 0.0)
@@ -276,6 +273,20 @@ class TestEffectivenessReport(KpiCommon):
         self.env.invalidate_all()
         late = self._report(partner_id=self.other_debtor.id)
         self.assertEqual((late.amount_paid, late.share_paid), (500, 100))
+
+    def test_window_and_chronic_threshold_from_settings(self):
+        """The Receivables settings page sets the effectiveness window and the chronic late
+        payers' threshold; a window of zero days is refused."""
+        with Form(self.env["res.config.settings"]) as settings:
+            self.assertEqual(settings.receivable_effectiveness_days, 14)
+            self.assertEqual(settings.receivable_chronic_days, 10)
+            settings.receivable_effectiveness_days = 30
+            settings.receivable_chronic_days = 20
+        self.assertEqual(self.company.receivable_effectiveness_days, 30)
+        self.assertEqual(self.company.receivable_chronic_days, 20)
+        with mute_logger("odoo.sql_db"), self.assertRaises(CheckViolation), self.cr.savepoint():
+            self.company.receivable_effectiveness_days = 0
+            self.company.flush_recordset()
 
     def test_one_row_per_channel_of_the_level(self):
         """The second level goes out by e-mail and SMS: a row for each."""

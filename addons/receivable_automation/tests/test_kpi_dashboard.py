@@ -2,7 +2,6 @@ from datetime import date
 
 from freezegun import freeze_time
 
-from odoo import Command
 from odoo.exceptions import AccessError
 from odoo.tests import tagged
 
@@ -17,24 +16,6 @@ class TestKpiDashboard(KpiCommon):
         if companies:
             kpi = kpi.with_context(allowed_company_ids=companies.ids)
         return kpi.get_dashboard_data()
-
-    def _plan_at_risk(self):
-        """An active plan of three monthly instalments from 1 February, none paid."""
-        invoice = self._sale(self.debtor, 900, date(2026, 1, 1))
-        plan = self.env["receivable.payment.plan"].create(
-            {
-                "partner_id": self.debtor.id,
-                "move_ids": [Command.set(invoice.ids)],
-                "instalment_count": 3,
-                "interval_number": 1,
-                "interval_type": "months",
-                "first_date": date(2026, 2, 1),
-            }
-        )
-        plan.action_compute_instalments()
-        plan.action_approve()
-        plan.action_activate()
-        return plan
 
     @freeze_time("2026-03-31")
     def test_dashboard_shows_the_kpis_and_the_cards_of_the_collectors_company(self):
@@ -73,7 +54,8 @@ class TestKpiDashboard(KpiCommon):
 
     def test_plans_at_risk_and_chronic_late_payers(self):
         with freeze_time("2026-01-05"):
-            self._plan_at_risk()
+            # three monthly instalments from 1 February, none paid
+            self._active_plan(self._sale(self.debtor, 900, date(2026, 1, 1)))
         late = self._sale(self.other_debtor, 1000, date(2026, 1, 1))  # due 31 January
         self._pay(late, 1000, date(2026, 3, 2))  # 30 days late
         with freeze_time("2026-01-31"):

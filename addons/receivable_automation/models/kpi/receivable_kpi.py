@@ -234,11 +234,12 @@ class ReceivableKpi(models.AbstractModel):
         return (date_to - date_from).days + 1
 
     @api.model
-    def _get_dso(self, companies, date_from, date_to):
-        """DSO = receivables at the end of the period / credit sales of the period x days."""
-        receivables = self._get_receivable_balances(companies, date_to)["total"]
+    def _get_dso(self, companies, date_from, date_to, receivables="total"):
+        """DSO = receivables at the end of the period / credit sales of the period x days;
+        ``receivables`` names which (see ``_get_receivable_balances``)."""
+        balance = self._get_receivable_balances(companies, date_to)[receivables]
         sales = self._get_credit_sales(companies, date_from, date_to)
-        return self._formula_dso(receivables, sales, self._period_days(date_from, date_to))
+        return self._formula_dso(balance, sales, self._period_days(date_from, date_to))
 
     @api.model
     def _get_countback_dso(self, companies, date_to):
@@ -251,9 +252,7 @@ class ReceivableKpi(models.AbstractModel):
     @api.model
     def _get_best_possible_dso(self, companies, date_from, date_to):
         """Best possible DSO = receivables not yet due at the end / credit sales x days."""
-        current = self._get_receivable_balances(companies, date_to)["current"]
-        sales = self._get_credit_sales(companies, date_from, date_to)
-        return self._formula_dso(current, sales, self._period_days(date_from, date_to))
+        return self._get_dso(companies, date_from, date_to, receivables="current")
 
     @api.model
     def _get_average_days_delinquent(self, companies, date_from, date_to):
