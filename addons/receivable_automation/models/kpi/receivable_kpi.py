@@ -41,30 +41,42 @@ class ReceivableKpi(models.AbstractModel):
         dunning run, a debtor's credits pay its oldest items first: they reduce what it owes
         overdue before what is not yet due. ``current`` is the rest (not due yet: due date on
         or after ``at_date``), ``overdue_90`` what is overdue by more than 90 days.
+
+        A line's residual on the date is its residual now plus what partial reconciliations
+        dated after the date took from it: only the open lines and those reconciled since are
+        read, not the whole history.
         """
         self.env.flush_all()
         self.env.cr.execute(
             SQL(
                 """
-                WITH item AS (
+                WITH later AS (
+                    -- what was reconciled after the date: not settled yet on that day
+                    SELECT line_id, SUM(amount) AS amount
+                      FROM (SELECT partial.debit_move_id AS line_id, partial.amount
+                              FROM account_partial_reconcile partial
+                             WHERE partial.max_date > %(date)s
+                               AND partial.company_id IN %(company_ids)s
+                         UNION ALL
+                            SELECT partial.credit_move_id, -partial.amount
+                              FROM account_partial_reconcile partial
+                             WHERE partial.max_date > %(date)s
+                               AND partial.company_id IN %(company_ids)s) moves
+                  GROUP BY line_id
+                ), item AS (
+                    -- residual on the date = residual now + what was reconciled since
                     SELECT partner.commercial_partner_id AS debtor_id,
                            COALESCE(aml.date_maturity, aml.date) AS date_maturity,
-                           aml.balance
-                           - COALESCE((SELECT SUM(partial.amount)
-                                         FROM account_partial_reconcile partial
-                                        WHERE partial.debit_move_id = aml.id
-                                          AND partial.max_date <= %(date)s), 0)
-                           + COALESCE((SELECT SUM(partial.amount)
-                                         FROM account_partial_reconcile partial
-                                        WHERE partial.credit_move_id = aml.id
-                                          AND partial.max_date <= %(date)s), 0) AS residual
+                           aml.amount_residual + COALESCE(later.amount, 0) AS residual
                       FROM account_move_line aml
                       JOIN account_account account ON account.id = aml.account_id
+                 LEFT JOIN later ON later.line_id = aml.id
                  LEFT JOIN res_partner partner ON partner.id = aml.partner_id
                      WHERE aml.company_id IN %(company_ids)s
                        AND aml.parent_state = 'posted'
                        AND account.account_type = 'asset_receivable'
                        AND aml.date <= %(date)s
+                       AND (NOT aml.reconciled OR later.line_id IS NOT NULL)
                 ), debtor AS (
                     SELECT SUM(residual) AS total,
                            COALESCE(SUM(residual) FILTER (
@@ -127,27 +139,48 @@ class ReceivableKpi(models.AbstractModel):
 
     @api.model
     def _get_days_late_sums(self, companies, date_from, date_to, by_customer=False):
-        """Invoices paid in the period (last payment date), from the payment delays report:
-        [(customer or None, company or None, sum(amount x days late), sum(amount))]."""
+        """Invoices paid in the period, as the Average Days Late report counts them (paid =
+        reconciled, on the date of the last payment reconciled with it; days late = that
+        date - due date, 0 if on time): [(customer or None, company or None,
+        sum(amount x days late), sum(amount))]. Reads only the invoices with a reconciliation
+        dated in the period."""
         self.env.flush_all()
-        report = self.env["receivable.payment.delay.report"]
         group = (
-            SQL("partner.commercial_partner_id, delay.company_id")
+            SQL("partner.commercial_partner_id, aml.company_id")
             if by_customer
             else SQL("NULL::int, NULL::int")
         )
         self.env.cr.execute(
             SQL(
                 """
-                SELECT %(group)s, SUM(delay.amount * delay.days_late), SUM(delay.amount)
-                  FROM (%(report)s) delay
-                  JOIN res_partner partner ON partner.id = delay.partner_id
-                 WHERE delay.company_id IN %(company_ids)s
-                   AND delay.payment_date BETWEEN %(date_from)s AND %(date_to)s
+                WITH paid AS (
+                    SELECT partial.debit_move_id AS line_id,
+                           MAX(partial.max_date) AS payment_date
+                      FROM account_partial_reconcile partial
+                     WHERE partial.debit_move_id IN (
+                               SELECT recent.debit_move_id
+                                 FROM account_partial_reconcile recent
+                                WHERE recent.max_date BETWEEN %(date_from)s AND %(date_to)s
+                                  AND recent.company_id IN %(company_ids)s)
+                  GROUP BY partial.debit_move_id
+                    HAVING MAX(partial.max_date) BETWEEN %(date_from)s AND %(date_to)s
+                )
+                SELECT %(group)s,
+                       SUM(aml.balance * GREATEST(paid.payment_date - aml.date_maturity, 0)),
+                       SUM(aml.balance)
+                  FROM paid
+                  JOIN account_move_line aml ON aml.id = paid.line_id
+                  JOIN account_account account ON account.id = aml.account_id
+                  JOIN res_partner partner ON partner.id = aml.partner_id
+                 WHERE aml.company_id IN %(company_ids)s
+                   AND aml.parent_state = 'posted'
+                   AND account.account_type = 'asset_receivable'
+                   AND aml.reconciled
+                   AND aml.balance > 0
+                   AND aml.date_maturity IS NOT NULL
                  GROUP BY 1, 2
                 """,
                 group=group,
-                report=report._table_query,
                 company_ids=tuple(companies.ids),
                 date_from=date_from,
                 date_to=date_to,
@@ -410,7 +443,7 @@ class ReceivableKpi(models.AbstractModel):
                 "label": labels.get(key, key) if labels else (key.display_name or _("None")),
                 "amount": format_amount(self.env, amount, currency),
             }
-            for key, amount in sorted(groups, key=lambda group: str(group[0]))
+            for key, amount in groups
         ]
 
     @api.model
