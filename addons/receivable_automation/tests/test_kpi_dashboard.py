@@ -69,6 +69,13 @@ class TestKpiDashboard(KpiCommon):
         rows = self.env["receivable.payment.delay.report"].search(action["domain"])
         self.assertEqual(rows.partner_id, self.other_debtor)
 
+    def test_trend_shows_a_kpi_without_value_as_none(self):
+        """A snapshot of a day without sales has no DSO: a dash on the card, not 0.0."""
+        self.env["receivable.kpi.snapshot"]._take_snapshots(self.company, [date(2025, 6, 30)])
+        self.assertEqual(
+            self._dashboard()["trend"], [{"date": "2025-06-30", "dso": None, "cei": None}]
+        )
+
     def test_salesperson_has_no_dashboard(self):
         with self.assertRaises(AccessError):
             self._dashboard(user=self.salesperson)

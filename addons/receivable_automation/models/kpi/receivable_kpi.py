@@ -449,20 +449,27 @@ class ReceivableKpi(models.AbstractModel):
     @api.model
     def _get_dashboard_trend(self, companies):
         """The latest snapshots of the current company, oldest first: [{"date", "dso",
-        "cei"}]."""
+        "cei"}], a KPI without value as None (the ORM would read it as 0.0)."""
+        snapshots = self.env["receivable.kpi.snapshot"]
+        snapshots.check_access("read")
+        snapshots.flush_model()
         company = self.env.company if self.env.company in companies else companies[:1]
-        snapshots = self.env["receivable.kpi.snapshot"].search_fetch(
-            [("company_id", "=", company.id)],
-            ["date", "dso", "cei"],
-            limit=DASHBOARD_LIST_SIZE + 2,
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT date, dso, cei
+                  FROM receivable_kpi_snapshot
+                 WHERE company_id = %s
+              ORDER BY date DESC
+                 LIMIT %s
+                """,
+                company.id,
+                DASHBOARD_LIST_SIZE + 2,
+            )
         )
         return [
-            {
-                "date": fields.Date.to_string(snapshot.date),
-                "dso": snapshot.dso,
-                "cei": snapshot.cei,
-            }
-            for snapshot in snapshots.sorted("date")
+            {"date": fields.Date.to_string(day), "dso": dso, "cei": cei}
+            for day, dso, cei in reversed(self.env.cr.fetchall())
         ]
 
     @api.model
