@@ -1,7 +1,8 @@
-from datetime import date
+from datetime import date, timedelta
 
 from freezegun import freeze_time
 
+from odoo import fields
 from odoo.exceptions import AccessError
 from odoo.tests import tagged
 
@@ -121,9 +122,17 @@ class TestKpiDashboard(KpiCommon):
 @tagged("post_install", "-at_install")
 class TestKpiDashboardTour(ReceivableTourCase):
     def test_dashboard_from_the_menu_to_a_card_list(self):
-        """Receivables opens on the dashboard; a card opens its list, exportable."""
+        """Receivables opens on the dashboard; its cards open their lists (questions to
+        answer, largest outstanding, promises due, plans at risk)."""
         debtor, _invoices = self._create_debtor("Dashboard Tour Debtor", [900000])
         self.env["receivable.inquiry"].create(
             {"partner_id": debtor.id, "subject": "Dashboard tour question"}
+        )
+        self.env["receivable.promise"].create(
+            {
+                "partner_id": debtor.id,
+                "amount": 1000,
+                "date": fields.Date.context_today(debtor) + timedelta(days=3),
+            }
         )
         self.start_tour("/odoo", "receivable_dashboard_tour", login="tours_collector")

@@ -44,5 +44,37 @@ registry.category("web_tour.tours").add("receivable_dashboard_tour", {
             content: "The debtors, largest first",
             trigger: ".o_list_view .o_data_row td[name=partner_id]:contains('Dashboard Tour Debtor')",
         },
+        {
+            content: "Back to the dashboard",
+            trigger: ".o_breadcrumb .breadcrumb-item a:contains('Dashboard')",
+            run: "click",
+        },
+        {
+            content: "The promises due card opens the open promises of the week",
+            trigger: ".o_receivable_dashboard_card[data-card='promises']",
+            run: "click",
+        },
+        {
+            content: "The promise due in three days is listed",
+            trigger: ".o_list_view .o_data_row:contains('Dashboard Tour Debtor')",
+        },
+        {
+            content: "Back to the dashboard",
+            trigger: ".o_breadcrumb .breadcrumb-item a:contains('Dashboard')",
+            run: "click",
+        },
+        {
+            content: "The plans at risk card opens the payment plans",
+            trigger: ".o_receivable_dashboard_card[data-card='plans']",
+            run: "click",
+        },
+        {
+            content: "The payment plans at risk",
+            trigger: ".o_breadcrumb .active:contains('Plans at Risk')",
+        },
+        {
+            content: "Their list",
+            trigger: ".o_list_view",
+        },
     ],
 });
