@@ -12,9 +12,10 @@ CHANNELS = [
 
 
 class ReceivableEffectivenessReport(models.Model):
-    """Which step works: one row per sent reminder and channel its level uses, with the
-    amount it reminded and what of it was paid within the company's window after the
-    reminder's date."""
+    """Which step works: one row per sent reminder and channel it went out through (the
+    e-mail posted, an SMS queued, a letter to print, a letter posted, the hand-off, the
+    level's activity), with the amount it reminded and what of it was paid within the
+    company's window after the reminder's date."""
 
     _name = "receivable.effectiveness.report"
     _description = "Reminder Effectiveness Analysis"
@@ -22,17 +23,20 @@ class ReceivableEffectivenessReport(models.Model):
     _order = "date desc, id"
     # fields the query reads: flushed by the ORM before the report is searched
     _depends = {
-        "receivable.dunning.action": ["state", "date", "company_id", "partner_id", "level_id"],
-        "receivable.dunning.action.line": ["action_id", "move_line_id", "amount_residual_company"],
-        "receivable.dunning.level": [
-            "policy_id",
-            "send_email",
-            "send_sms",
-            "send_letter",
-            "send_post",
-            "handoff_partner_id",
-            "activity_type_id",
+        "receivable.dunning.action": [
+            "state",
+            "date",
+            "company_id",
+            "partner_id",
+            "level_id",
+            "message_id",
+            "letter_state",
+            "snailmail_letter_id",
+            "handoff_id",
         ],
+        "receivable.dunning.action.line": ["action_id", "move_line_id", "amount_residual_company"],
+        "receivable.dunning.level": ["policy_id", "activity_type_id"],
+        "mail.message": ["model", "res_id", "message_type"],
         "account.partial.reconcile": ["debit_move_id", "max_date", "amount"],
         "res.company": ["currency_id", "receivable_effectiveness_days"],
     }
@@ -79,11 +83,17 @@ class ReceivableEffectivenessReport(models.Model):
             SQL("(%s, %s, %s)", position, code, SQL(flag))
             for position, (code, flag) in enumerate(
                 [
-                    ("email", "level.send_email"),
-                    ("sms", "level.send_sms"),
-                    ("letter", "level.send_letter"),
-                    ("post", "level.send_post"),
-                    ("handoff", "level.handoff_partner_id IS NOT NULL"),
+                    ("email", "action.message_id IS NOT NULL"),
+                    (
+                        "sms",
+                        """EXISTS (SELECT 1 FROM mail_message message
+                                    WHERE message.model = 'receivable.dunning.action'
+                                      AND message.res_id = action.id
+                                      AND message.message_type = 'sms')""",
+                    ),
+                    ("letter", "action.letter_state != 'none'"),
+                    ("post", "action.snailmail_letter_id IS NOT NULL"),
+                    ("handoff", "action.handoff_id IS NOT NULL"),
                     ("activity", "level.activity_type_id IS NOT NULL"),
                 ]
             )

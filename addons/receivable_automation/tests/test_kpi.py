@@ -298,6 +298,14 @@ class TestEffectivenessReport(KpiCommon):
         self.assertEqual(rows.level_id, self.level_2)
         self.assertEqual(rows.mapped("amount_reminded"), [800, 800])
 
+    def test_only_the_channels_that_reached_the_debtor(self):
+        """The other customer has no mobile: its second reminder went by e-mail only."""
+        self._invoice(self.other_debtor, 300)
+        self._run(date(2026, 1, 11))
+        self._run(date(2026, 1, 26))
+        rows = self._report(partner_id=self.other_debtor.id, level_id=self.level_2.id)
+        self.assertEqual(rows.mapped("channel"), ["email"])
+
     def test_access_and_companies(self):
         self._invoice(self.debtor, 1000)
         self._run(date(2026, 1, 11))
