@@ -97,13 +97,25 @@
         "views/receivable_partner_score_views.xml",
         "wizard/receivable_credit_override_wizard_views.xml",
         "views/receivable_risk_menus.xml",
+        # collection KPIs, reminder effectiveness, snapshots and the dashboard
+        "report/receivable_effectiveness_report_views.xml",
+        "views/receivable_kpi_snapshot_views.xml",
+        "views/receivable_kpi_dashboard_views.xml",
+        "views/res_config_settings_kpi_views.xml",
+        "views/receivable_kpi_menus.xml",
     ],
     "demo": [
         "demo/receivable_demo.xml",
         "demo/receivable_risk_demo.xml",
+        # collection KPIs
+        "demo/receivable_kpi_demo.xml",
     ],
     "post_init_hook": "post_init_hook",
     "assets": {
+        # collection KPIs: the receivables dashboard
+        "web.assets_backend": [
+            "receivable_automation/static/src/components/**/*",
+        ],
         "web.assets_tests": [
             "receivable_automation/static/tests/tours/*.js",
         ],

@@ -13,3 +13,4 @@ from . import sharing
 from . import mailbox
 from . import mail_render_mixin
 from . import risk
+from . import kpi

@@ -225,3 +225,26 @@ class ReceivableCommon(AccountTestInvoicingCommon, MockEmail, MockSMS):
         yield result
         self.env.flush_all()
         result["count"] = self.cr.sql_log_count - start
+
+    def _active_plan(self, invoices, partner=None, user=None, **values):
+        """An approved and started payment plan over ``invoices``: three monthly instalments
+        from 1 February 2026 unless ``values`` say otherwise."""
+        plan = (
+            self.env["receivable.payment.plan"]
+            .with_user(user or self.collector)
+            .create(
+                {
+                    "partner_id": (partner or self.debtor).id,
+                    "move_ids": [Command.set(invoices.ids)],
+                    "instalment_count": 3,
+                    "interval_number": 1,
+                    "interval_type": "months",
+                    "first_date": date(2026, 2, 1),
+                    **values,
+                }
+            )
+        )
+        plan.action_compute_instalments()
+        plan.action_approve()
+        plan.action_activate()
+        return plan

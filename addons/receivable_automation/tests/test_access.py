@@ -72,6 +72,8 @@ class TestAccess(ReceivableCommon):
             "receivable.dunning.run",
             "receivable.dunning.policy",
             "receivable.item.report",
+            "receivable.effectiveness.report",
+            "receivable.kpi.snapshot",
         ):
             with self.assertRaises(AccessError):
                 self.env[model].with_user(self.portal_user).search([])

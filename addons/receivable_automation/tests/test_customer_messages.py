@@ -40,27 +40,6 @@ class TestCustomerMessages(ReceivableCommon):
             dispute.action_reject()
         return dispute, invoice
 
-    def _active_plan(self, invoice, **values):
-        plan = (
-            self.env["receivable.payment.plan"]
-            .with_user(self.collector)
-            .create(
-                {
-                    "partner_id": self.debtor.id,
-                    "move_ids": [Command.set(invoice.ids)],
-                    "instalment_count": 3,
-                    "interval_number": 1,
-                    "interval_type": "months",
-                    "first_date": date(2026, 2, 1),
-                    **values,
-                }
-            )
-        )
-        plan.action_compute_instalments()
-        plan.action_approve()
-        plan.action_activate()
-        return plan
-
     def _check_plans(self, when):
         with freeze_time(when), self.mock_mail_gateway():
             self.env["receivable.payment.plan"]._check_payment_plans(when)

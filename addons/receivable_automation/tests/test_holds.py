@@ -43,24 +43,7 @@ class TestHolds(ReceivableCommon):
         )
 
     def _active_plan(self, debtor, invoices, user=None):
-        plan = (
-            self.env["receivable.payment.plan"]
-            .with_user(user or self.collector)
-            .create(
-                {
-                    "partner_id": debtor.id,
-                    "move_ids": [Command.set(invoices.ids)],
-                    "instalment_count": 2,
-                    "interval_number": 1,
-                    "interval_type": "months",
-                    "first_date": date(2026, 2, 1),
-                }
-            )
-        )
-        plan.action_compute_instalments()
-        plan.action_approve()
-        plan.action_activate()
-        return plan
+        return super()._active_plan(invoices, partner=debtor, user=user, instalment_count=2)
 
     def _handoff(self, debtor):
         return self.env["receivable.handoff"].create(
