@@ -86,6 +86,8 @@
         "data/client_file_upload_mail_template_data.xml",
         "views/receivable_client_file_upload_link_views.xml",
         "views/client_file_upload_templates.xml",
+        # scale-out: reminders sent by parallel scheduled actions
+        "data/receivable_sender_cron_data.xml",
     ],
     "demo": [
         "demo/receivable_demo.xml",

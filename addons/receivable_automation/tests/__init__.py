@@ -46,3 +46,4 @@ from . import test_client_file_circuit
 from . import test_client_file_archive_share
 from . import test_client_file_upload
 from . import test_tours_client_file
+from . import test_scale_out

@@ -1,16 +1,15 @@
 import threading
-import uuid
 from datetime import date
 from unittest.mock import patch
 
-from odoo import SUPERUSER_ID, Command, api
+from odoo import SUPERUSER_ID, api
 from odoo.tests import TransactionCase, tagged
 
 from odoo.addons.receivable_automation.models.dunning.receivable_dunning_action import (
     ReceivableDunningAction,
 )
 
-from .common import ReceivableCommon
+from .common import ReceivableCommon, setup_committed_company
 
 
 class _Crash(BaseException):
@@ -143,53 +142,4 @@ class TestConcurrentWorkers(TransactionCase):
             )
 
     def _setup_committed_data(self):
-        with self.registry.cursor() as cr:
-            env = api.Environment(cr, SUPERUSER_ID, {})
-            # committed data outlives the test: a company of its own, with a unique name
-            company = env["res.company"].create(
-                {"name": f"Concurrency Test {uuid.uuid4().hex[:8]}"}
-            )
-            env["account.chart.template"].try_loading("generic_coa", company, install_demo=False)
-            env = env(context={"allowed_company_ids": [company.id]})
-            template = env.ref("receivable_automation.mail_template_first")
-            policy = env["receivable.dunning.policy"].create(
-                {
-                    "name": "Concurrency",
-                    "company_id": company.id,
-                    "level_ids": [
-                        Command.create(
-                            {"name": "First", "days": 10, "mail_template_id": template.id}
-                        )
-                    ],
-                }
-            )
-            company.write(
-                {
-                    "receivable_policy_id": policy.id,
-                    "receivable_batch_size": 2,
-                    "email": "credit@concurrency.example.com",
-                }
-            )
-            debtors = env["res.partner"].create(
-                [
-                    {"name": f"Parallel {i}", "email": f"parallel{i}@example.com"}
-                    for i in range(self.DEBTORS)
-                ]
-            )
-            moves = env["account.move"].create(
-                [
-                    {
-                        "move_type": "out_invoice",
-                        "partner_id": debtor.id,
-                        "invoice_date": date(2025, 12, 1),
-                        "invoice_date_due": date(2026, 1, 1),
-                        "invoice_line_ids": [
-                            Command.create({"name": "Service", "price_unit": 100, "tax_ids": []})
-                        ],
-                    }
-                    for debtor in debtors
-                ]
-            )
-            moves.action_post()
-            cr.commit()
-            return company.id, debtors.ids
+        return setup_committed_company(self.registry, self.DEBTORS)

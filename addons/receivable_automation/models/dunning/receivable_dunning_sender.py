@@ -1,0 +1,205 @@
+import logging
+import time
+from collections import defaultdict
+
+from psycopg2.errors import SerializationFailure
+
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError
+from odoo.tools import SQL
+
+_logger = logging.getLogger(__name__)
+
+SENDER_CODE = "model._cron_send_batches()"
+SENDERS_PARAM = "receivable_automation.parallel_senders"
+DEFAULT_SENDERS = 2
+MAX_SENDERS = 32
+# A sender hands its worker back after this many seconds and is called again at once: other
+# scheduled actions get their turn, and a worker that is killed for its time limit loses little.
+TIME_BUDGET = 300
+
+
+class ReceivableDunningSender(models.AbstractModel):
+    """Sends the pending reminders of every company in batches, from several scheduled actions.
+
+    Odoo runs one scheduled action in one worker at a time. The daily run plans the reminders,
+    then triggers the "send reminders" scheduled actions: there are as many as the
+    "Parallel Senders" setting says, so that as many cron workers (or servers) send at once.
+    Each takes batches with ``FOR UPDATE SKIP LOCKED`` and commits each one: a batch is sent
+    whole or not at all, and no two senders ever take the same reminder.
+    """
+
+    _name = "receivable.dunning.sender"
+    _description = "Reminder Sender"
+
+    # ------------------------------------------------------------------------------------------
+    # Scheduled actions
+    # ------------------------------------------------------------------------------------------
+
+    @api.model
+    def _get_sender_count(self):
+        # sudo: a system parameter, read by whoever plans a run, changed by administrators only
+        value = self.env["ir.config_parameter"].sudo().get_param(SENDERS_PARAM)
+        try:
+            return min(max(int(value or DEFAULT_SENDERS), 1), MAX_SENDERS)
+        except ValueError:
+            return DEFAULT_SENDERS
+
+    @api.model
+    def _get_sender_crons(self):
+        # sudo: scheduled actions are administrators' records; the run only triggers them
+        return (
+            self.env["ir.cron"]
+            .sudo()
+            .with_context(active_test=False)
+            .search([("model_id.model", "=", self._name), ("code", "=", SENDER_CODE)], order="id")
+        )
+
+    @api.model
+    def _sync_sender_crons(self):
+        """As many "send reminders" scheduled actions as the setting says, named 1/N... N/N."""
+        count = self._get_sender_count()
+        crons = self._get_sender_crons()
+        crons[count:].unlink()
+        crons = crons[:count]
+        missing = count - len(crons)
+        if missing:
+            crons |= crons.create([self._prepare_sender_cron_values() for _i in range(missing)])
+        for index, cron in enumerate(crons, start=1):
+            name = _("Receivables: send reminders (%(index)s/%(count)s)", index=index, count=count)
+            if cron.name != name:
+                cron.name = name
+        return crons
+
+    @api.model
+    def _prepare_sender_cron_values(self):
+        return {
+            "name": _("Receivables: send reminders"),
+            "model_id": self.env["ir.model"]._get_id(self._name),
+            "state": "code",
+            "code": SENDER_CODE,
+            # also a safety net: what a crashed sender left pending goes out within the hour
+            "interval_number": 1,
+            "interval_type": "hours",
+            "active": True,
+        }
+
+    @api.model
+    def _trigger_senders(self):
+        """Wake every active sender now (after the commit of the transaction that planned);
+        return them."""
+        crons = self._get_sender_crons().filtered("active")
+        for cron in crons:
+            cron._trigger()
+        return crons
+
+    @api.model
+    def _cron_send_batches(self, time_budget=TIME_BUDGET):
+        """Send batches of pending reminders of every company until none is left or the time
+        budget is spent; then call this scheduled action again to go on."""
+        deadline = time.monotonic() + time_budget
+        done, seen = 0, []
+        while batch := self._lock_batch(self._get_batch_size(), seen):
+            batch_ids = [action_id for ids in batch.values() for action_id in ids]
+            seen.extend(batch_ids)
+            self._send_batch(batch)
+            done += len(batch_ids)
+            remaining = self._count_pending()
+            self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)
+            _logger.info("Sender: %s reminders processed, %s left", done, remaining)
+            self._commit_and_release()
+            if time.monotonic() >= deadline:
+                if remaining:
+                    self._trigger_current_cron()
+                break
+        return done
+
+    # ------------------------------------------------------------------------------------------
+    # Batches
+    # ------------------------------------------------------------------------------------------
+
+    @api.model
+    def _get_batch_size(self):
+        # sudo: the batch size of every company, read by the cron user
+        sizes = self.env["res.company"].sudo().search([]).mapped("receivable_batch_size")
+        return min([size for size in sizes if size > 0], default=200)
+
+    @api.model
+    def _pending_sql(self):
+        """Pending reminders of any company, due today or earlier."""
+        return SQL(
+            "state = 'pending' AND date <= %s",
+            fields.Date.context_today(self),
+        )
+
+    @api.model
+    def _lock_batch(self, batch_size, seen):
+        """{company id: [reminder ids]} of a batch of pending reminders locked for this
+        transaction: other workers skip them."""
+        query = SQL(
+            """
+            SELECT id, company_id FROM receivable_dunning_action
+             WHERE %s AND id != ALL(%s)
+          ORDER BY id
+             LIMIT %s
+               FOR UPDATE SKIP LOCKED
+            """,
+            self._pending_sql(),
+            seen,
+            batch_size,
+        )
+        rows = self._fetch_locked(query, self._can_commit())
+        batch = defaultdict(list)
+        for action_id, company_id in rows:
+            batch[company_id].append(action_id)
+        return dict(batch)
+
+    @api.model
+    def _fetch_locked(self, query, can_restart):
+        """Rows of a ``FOR UPDATE SKIP LOCKED`` query. When another worker changed rows of our
+        snapshot meanwhile, a transaction with nothing pending (between two batches of a
+        committing worker) starts afresh; a user's transaction asks to try again."""
+        self.env["receivable.dunning.action"].flush_model()
+        try:
+            with self.env.cr.savepoint(flush=False):
+                self.env.cr.execute(query, log_exceptions=False)
+                return self.env.cr.fetchall()
+        except SerializationFailure:
+            if not can_restart:
+                raise UserError(
+                    _("Another worker is sending these reminders. Try again in a moment.")
+                ) from None
+            self.env.cr.rollback()
+            self.env.cr.execute(query, log_exceptions=False)
+            return self.env.cr.fetchall()
+
+    @api.model
+    def _send_batch(self, batch):
+        """Send a locked batch, each company's reminders in that company."""
+        Action = self.env["receivable.dunning.action"]
+        for company_id, action_ids in batch.items():
+            with self.env.cr.savepoint():
+                Action.with_company(company_id).browse(action_ids)._send()
+
+    @api.model
+    def _count_pending(self):
+        self.env.cr.execute(
+            SQL("SELECT count(*) FROM receivable_dunning_action WHERE %s", self._pending_sql())
+        )
+        return self.env.cr.fetchone()[0]
+
+    def _trigger_current_cron(self):
+        cron_id = self.env.context.get("cron_id")
+        if cron_id:
+            self.env["ir.cron"].browse(cron_id)._trigger()
+        else:
+            self._trigger_senders()
+
+    def _can_commit(self):
+        return self.env["receivable.dunning.run"]._can_commit_outside_tests()
+
+    def _commit_and_release(self):
+        """Commit the batch and forget the cache: a long loop keeps its memory flat."""
+        if self._can_commit():
+            self.env.cr.commit()  # pylint: disable=invalid-commit
+            self.env.invalidate_all()
