@@ -11,6 +11,9 @@ RUN_DIR="${RUN_DIR:-$REPO_ROOT/.run}"
 ODOO_CONF="$RUN_DIR/odoo.conf"
 # Our add-ons, in install order (a missing folder is skipped).
 PROJECT_ADDONS="receivable_automation esign client_portal"
+# Glue add-ons to optional OCA add-ons (auto_install): tested in CI, where the OCA add-ons they
+# depend on come from requirements-dev.txt; not installed by install.sh / start.sh.
+GLUE_ADDONS="receivable_queue_job"
 
 log() { printf '[setup] %s\n' "$*" >&2; }
 

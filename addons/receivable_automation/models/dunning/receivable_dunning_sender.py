@@ -134,23 +134,27 @@ class ReceivableDunningSender(models.AbstractModel):
 
     @api.model
     def _lock_batch(self, batch_size, seen):
-        """{company id: [reminder ids]} of a batch of pending reminders locked for this
-        transaction: other workers skip them."""
+        """A batch of pending reminders not in ``seen``, locked (see ``_lock_pending``)."""
+        return self._lock_pending(SQL("id != ALL(%s)", seen), batch_size, self._can_commit())
+
+    @api.model
+    def _lock_pending(self, condition, limit, can_restart):
+        """{company id: [reminder ids]} of pending reminders matching the SQL ``condition``,
+        locked for this transaction: other workers skip them."""
         query = SQL(
             """
             SELECT id, company_id FROM receivable_dunning_action
-             WHERE %s AND id != ALL(%s)
+             WHERE %s AND %s
           ORDER BY id
              LIMIT %s
                FOR UPDATE SKIP LOCKED
             """,
             self._pending_sql(),
-            seen,
-            batch_size,
+            condition,
+            limit,
         )
-        rows = self._fetch_locked(query, self._can_commit())
         batch = defaultdict(list)
-        for action_id, company_id in rows:
+        for action_id, company_id in self._fetch_locked(query, can_restart):
             batch[company_id].append(action_id)
         return dict(batch)
 
