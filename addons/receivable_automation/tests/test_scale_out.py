@@ -1,5 +1,5 @@
 import threading
-from datetime import date
+from datetime import date, datetime
 from unittest.mock import patch
 
 from freezegun import freeze_time
@@ -90,6 +90,20 @@ class TestSenderCrons(ReceivableCommon):
         self.assertEqual(sent, 2, "one batch, then the budget is spent")
         self.assertEqual(len(self._reminders(state="pending")), 3)
         self.assertEqual(self._triggers(sender).cron_id, sender, "called again at once")
+
+    @freeze_time(RUN_DAY)
+    def test_worker_out_of_cpu_time_sends_nothing_and_comes_back_later(self):
+        """A prefork cron worker with its CPU time nearly spent takes no batch: it asks to
+        be called again a few seconds later (a trigger Odoo keeps after the call)."""
+        self._daily_run()
+        sender = self.senders[0]
+        self._triggers(sender).unlink()
+        Sender = type(self.Sender)
+        with patch.object(Sender, "_cpu_nearly_spent", return_value=True):
+            self.assertEqual(self.Sender.with_context(cron_id=sender.id)._cron_send_batches(), 0)
+        self.assertEqual(len(self._reminders(state="pending")), 5)
+        trigger = self._triggers(sender)
+        self.assertEqual(trigger.call_at, datetime(2026, 1, 11, 0, 0, 5))
 
     @freeze_time(RUN_DAY)
     def test_without_active_sender_the_daily_run_sends_itself(self):

@@ -1,6 +1,8 @@
 import logging
+import resource
 import time
 from collections import defaultdict
+from datetime import timedelta
 
 from psycopg2.errors import SerializationFailure
 
@@ -14,9 +16,13 @@ SENDER_CODE = "model._cron_send_batches()"
 SENDERS_PARAM = "receivable_automation.parallel_senders"
 DEFAULT_SENDERS = 2
 MAX_SENDERS = 32
-# A sender hands its worker back after this many seconds and is called again at once: other
-# scheduled actions get their turn, and a worker that is killed for its time limit loses little.
-TIME_BUDGET = 300
+# A sender call stops taking batches after this many seconds; Odoo calls it again at once, up
+# to 10 times per wake-up of a cron worker, then wakes a worker again: other scheduled actions
+# get their turn, and a wake-up stays within Odoo's default worker limits (60 s of CPU).
+TIME_BUDGET = 5
+# A cron worker (``--workers`` > 0) has ``limit_time_cpu`` seconds of CPU per wake-up: a sender
+# stops taking batches when less than this is left, rather than being interrupted mid-batch.
+CPU_MARGIN = 15
 
 
 class ReceivableDunningSender(models.AbstractModel):
@@ -97,6 +103,10 @@ class ReceivableDunningSender(models.AbstractModel):
     def _cron_send_batches(self, time_budget=TIME_BUDGET):
         """Send batches of pending reminders of every company until none is left or the time
         budget is spent; then call this scheduled action again to go on."""
+        if self._cpu_nearly_spent():
+            # nothing done in this call: Odoo then drops the triggers due now, not a later one
+            self._trigger_current_cron(at=fields.Datetime.now() + timedelta(seconds=5))
+            return 0
         deadline = time.monotonic() + time_budget
         done, seen = 0, []
         while batch := self._lock_batch(self._get_batch_size(), seen):
@@ -107,11 +117,11 @@ class ReceivableDunningSender(models.AbstractModel):
             remaining = self._count_pending()
             self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)
             _logger.info("Sender: %s reminders processed, %s left", done, remaining)
-            self._commit_and_release()
-            if time.monotonic() >= deadline:
-                if remaining:
-                    self._trigger_current_cron()
+            if remaining and (time.monotonic() >= deadline or self._cpu_nearly_spent()):
+                self._trigger_current_cron()
+                self._commit_and_release()
                 break
+            self._commit_and_release()
         return done
 
     # ------------------------------------------------------------------------------------------
@@ -192,12 +202,21 @@ class ReceivableDunningSender(models.AbstractModel):
         )
         return self.env.cr.fetchone()[0]
 
-    def _trigger_current_cron(self):
+    def _trigger_current_cron(self, at=None):
         cron_id = self.env.context.get("cron_id")
-        if cron_id:
-            self.env["ir.cron"].browse(cron_id)._trigger()
-        else:
-            self._trigger_senders()
+        crons = self.env["ir.cron"].browse(cron_id) if cron_id else self._get_sender_crons()
+        for cron in crons:
+            # sudo: the cron user may be anyone; it only asks to be called again
+            cron.sudo()._trigger(at)
+
+    @api.model
+    def _cpu_nearly_spent(self):
+        """Whether the CPU time a prefork worker allows per wake-up is nearly spent."""
+        soft, _hard = resource.getrlimit(resource.RLIMIT_CPU)
+        if soft == resource.RLIM_INFINITY:
+            return False
+        usage = resource.getrusage(resource.RUSAGE_SELF)
+        return soft - (usage.ru_utime + usage.ru_stime) < CPU_MARGIN
 
     def _can_commit(self):
         return self.env["receivable.dunning.run"]._can_commit_outside_tests()
