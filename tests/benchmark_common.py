@@ -27,12 +27,17 @@ def pg_params():
     }
 
 
-@contextmanager
-def maintenance_cursor():
+def connect(dbname):
+    """A psycopg2 connection to ``dbname`` with the PG* settings."""
     import psycopg2
 
     params = {key: value for key, value in pg_params().items() if value is not None}
-    connection = psycopg2.connect(dbname="postgres", **params)
+    return psycopg2.connect(dbname=dbname, **params)
+
+
+@contextmanager
+def maintenance_cursor():
+    connection = connect("postgres")
     connection.autocommit = True
     try:
         with connection.cursor() as cr:

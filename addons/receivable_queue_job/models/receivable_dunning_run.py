@@ -1,9 +1,5 @@
-from odoo import _, models
+from odoo import models
 from odoo.tools import SQL, split_every
-
-from odoo.addons.queue_job.job import identity_exact
-
-CHANNEL = "root.receivables"
 
 
 class ReceivableDunningRun(models.Model):
@@ -16,13 +12,7 @@ class ReceivableDunningRun(models.Model):
         Sender = self.env["receivable.dunning.sender"]
         batch_size = self.company_id.receivable_batch_size or 200
         for batch_ids in split_every(batch_size, self._get_pending_ids(), list):
-            Sender.with_delay(
-                channel=CHANNEL,
-                identity_key=identity_exact,
-                description=_(
-                    "Send reminders %(first)s to %(last)s", first=batch_ids[0], last=batch_ids[-1]
-                ),
-            )._job_send_batch(batch_ids)
+            Sender._enqueue_batch(batch_ids)
 
     def _get_pending_ids(self):
         self.env["receivable.dunning.action"].flush_model()

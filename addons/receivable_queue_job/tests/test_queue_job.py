@@ -1,3 +1,5 @@
+from unittest.mock import patch
+
 from freezegun import freeze_time
 
 from odoo.tests import tagged
@@ -61,9 +63,37 @@ class TestReceivableJobs(ReceivableCommon):
         first_batch = sorted(self._reminders().ids)[:2]
         with self.mock_mail_gateway(), self.mockSMSGateway():
             result = self.Sender._job_send_batch(first_batch)
-        self.assertEqual(result, "0 reminders processed")
+        self.assertEqual(result, "0 reminders processed, 0 held by another worker")
         for debtor in self.debtors:
             self.assertEqual(len(self._mails_to(debtor)), 1, f"{debtor.name}: still one")
+
+    @freeze_time(RUN_DAY)
+    def test_reminders_held_by_another_worker_are_checked_again_later(self):
+        self._daily_run()
+        first, second = sorted(self._reminders().ids)[:2]
+        Sender = type(self.Sender)
+        lock_pending = Sender._lock_pending
+
+        def lock_but_second(model, condition, limit, can_restart):
+            """A sender scheduled action holds the second reminder."""
+            batch = lock_pending(model, condition, limit, can_restart)
+            return {company: [i for i in ids if i != second] for company, ids in batch.items()}
+
+        with (
+            trap_jobs() as trap,
+            patch.object(Sender, "_lock_pending", lock_but_second),
+            self.mock_mail_gateway(),
+            self.mockSMSGateway(),
+        ):
+            result = self.Sender._job_send_batch([first, second])
+        self.assertEqual(result, "1 reminders processed, 1 held by another worker")
+        trap.assert_jobs_count(1, only=self.Sender._job_send_batch)
+        trap.assert_enqueued_job(
+            self.Sender._job_send_batch,
+            args=([second],),
+            properties={"channel": "root.receivables", "eta": 60},
+        )
+        self.assertEqual(self.env["receivable.dunning.action"].browse(first).state, "sent")
 
     def test_job_function_and_channel(self):
         function = self.env.ref("receivable_queue_job.job_function_send_batch").sudo()
