@@ -372,11 +372,10 @@ class ScaleRun:
         for process, _log in self.servers:
             try:
                 parent = psutil.Process(process.pid)
-                children = parent.children(recursive=True)
+                children = parent.children(recursive=True) if self.mode == "queue_job" else []
             except psutil.NoSuchProcess:
                 continue
-            workers = [child for child in children if "odoo" in " ".join(child.cmdline())]
-            found.extend(workers if self.mode == "queue_job" else [parent])
+            found.extend(children or [parent])
         return found
 
     def sample_memory(self):
@@ -392,9 +391,11 @@ class ScaleRun:
 
     def trigger_daily_run(self, cr):
         cr.execute(
-            "INSERT INTO ir_cron_trigger (cron_id, call_at) VALUES (%s, now() at time zone 'UTC')",
+            "INSERT INTO ir_cron_trigger (cron_id, call_at) VALUES (%s, now() at time zone 'UTC') "
+            "RETURNING call_at",
             (self.daily_cron_id,),
         )
+        self.triggered_at = cr.fetchone()[0]
         cr.connection.commit()
         with maintenance_cursor() as pg:
             pg.execute("SELECT pg_notify('cron_trigger', %s)", (self.db,))
@@ -467,6 +468,12 @@ class ScaleRun:
             """
         )
         planned, sent, unsent = cr.fetchone()
+        # when the run had planned (and handed over) its reminders, from the trigger
+        cr.execute(
+            "SELECT EXTRACT(EPOCH FROM max(write_date) - %s) FROM receivable_dunning_run",
+            (self.triggered_at,),
+        )
+        planning_seconds = float(cr.fetchone()[0] or 0)
         cr.execute(
             """
             SELECT COALESCE(sum(n - 1), 0) FROM (
@@ -519,6 +526,7 @@ class ScaleRun:
         mails = cr.fetchone()[0]
         return {
             "debtors": debtors,
+            "planning_seconds": round(planning_seconds, 1),
             "planned": planned,
             "sent": sent,
             "mails": mails,
@@ -567,15 +575,16 @@ def render_table(args, results):
         f"Daily run over worker processes: {args.debtors:,} debtors x {args.invoices} invoices, "
         f"batches of {args.batch_size}",
         "",
-        "| mode | workers | wall time | reminders / minute | speed-up vs 1 | peak RSS of a "
-        "worker | duplicates | losses |",
-        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+        "| mode | workers | wall time | of which planning | reminders / minute | speed-up vs 1 "
+        "| peak RSS of a worker | duplicates | losses |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     for row in results:
         speedup = f"{row['speedup']:.2f}x" if row["speedup"] else "-"
         wall = f"{row['wall_seconds']:.1f} s" + (" (TIMEOUT)" if row["timed_out"] else "")
         lines.append(
-            f"| {row['mode']} | {row['workers']} | {wall} | {row['reminders_per_minute']:,.0f} | "
+            f"| {row['mode']} | {row['workers']} | {wall} | {row['planning_seconds']:.1f} s "
+            f"| {row['reminders_per_minute']:,.0f} | "
             f"{speedup} | {row['peak_rss_mb']:,} MB | {row['duplicates']} | {row['losses']} |"
         )
     lines.append("")

@@ -10,5 +10,4 @@
         "data/queue_job_data.xml",
     ],
     "auto_install": True,
-    "installable": True,
 }

@@ -66,5 +66,6 @@ class ResConfigSettings(models.TransientModel):
             )
 
     def set_values(self):
-        super().set_values()
+        res = super().set_values()
         self.env["receivable.dunning.sender"]._sync_sender_crons()
+        return res

@@ -130,9 +130,12 @@ class ReceivableDunningSender(models.AbstractModel):
 
     @api.model
     def _get_batch_size(self):
-        # sudo: the batch size of every company, read by the cron user
-        sizes = self.env["res.company"].sudo().search([]).mapped("receivable_batch_size")
-        return min([size for size in sizes if size > 0], default=200)
+        """The smallest batch size of the companies: a batch may hold reminders of several."""
+        self.env["res.company"].flush_model(["receivable_batch_size"])
+        self.env.cr.execute(
+            "SELECT min(receivable_batch_size) FROM res_company WHERE receivable_batch_size > 0"
+        )
+        return self.env.cr.fetchone()[0] or 200
 
     @api.model
     def _pending_sql(self):
