@@ -150,3 +150,24 @@ def free_port():
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
+
+
+def add_database_arguments(parser, default_db):
+    """The options every benchmark has: its database, keeping and reusing it, JSON output and
+    where its files go."""
+    parser.add_argument(
+        "--db", default=default_db, help=f"database to create (default {default_db})"
+    )
+    parser.add_argument("--keep-db", action="store_true", help="do not drop the database")
+    parser.add_argument(
+        "--reuse-db",
+        action="store_true",
+        help="reuse a database kept by an earlier run with the same sizes (no install, no data)",
+    )
+    parser.add_argument("--json", type=Path, help="write the figures as JSON to this path")
+    parser.add_argument(
+        "--run-dir",
+        type=Path,
+        default=REPO_ROOT / ".run" / "benchmark",
+        help="where the Odoo configuration, logs and filestore go",
+    )

@@ -66,7 +66,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 # the shared database helpers, next to this file
 from benchmark_common import (
     MARKER,
-    REPO_ROOT,
+    add_database_arguments,
     create_database,
     database_comment,
     drop_database,
@@ -94,14 +94,7 @@ def parse_args(argv=None):
     )
     parser.add_argument("--debtors", type=int, default=2000)
     parser.add_argument("--invoices", type=int, default=10, help="invoices per debtor")
-    parser.add_argument("--db", default="ra_bench", help="database to create (default ra_bench)")
-    parser.add_argument("--keep-db", action="store_true", help="do not drop the database")
-    parser.add_argument(
-        "--reuse-db",
-        action="store_true",
-        help="reuse a database kept by an earlier run with the same sizes (no install, no data)",
-    )
-    parser.add_argument("--json", type=Path, help="write the figures as JSON to this path")
+    add_database_arguments(parser, "ra_bench")
     parser.add_argument(
         "--scaling",
         default="2,8",
@@ -136,12 +129,6 @@ def parse_args(argv=None):
         type=date.fromisoformat,
         default=date(2025, 6, 30),
         help="run date (default 2025-06-30)",
-    )
-    parser.add_argument(
-        "--run-dir",
-        type=Path,
-        default=REPO_ROOT / ".run" / "benchmark",
-        help="where the Odoo configuration, logs and filestore go",
     )
     args = parser.parse_args(argv)
     if args.debtors < 2 or args.invoices < 1:

@@ -41,7 +41,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 # the shared database helpers, next to this file
 from benchmark_common import (
     MARKER,
-    REPO_ROOT,
+    add_database_arguments,
     create_database,
     database_comment,
     drop_database,
@@ -68,18 +68,7 @@ def parse_args(argv=None):
         "--sizes", default="10,100,1000", help="invoices per debtor, one debtor each"
     )
     parser.add_argument("--repeat", type=int, default=5, help="measured requests per page")
-    parser.add_argument("--db", default="ra_portal_bench")
-    parser.add_argument("--keep-db", action="store_true", help="do not drop the database")
-    parser.add_argument(
-        "--reuse-db", action="store_true", help="reuse a database kept by an earlier run"
-    )
-    parser.add_argument("--json", type=Path, help="write the figures as JSON to this path")
-    parser.add_argument(
-        "--run-dir",
-        type=Path,
-        default=REPO_ROOT / ".run" / "benchmark",
-        help="where the Odoo configuration, logs and filestore go",
-    )
+    add_database_arguments(parser, "ra_portal_bench")
     args = parser.parse_args(argv)
     try:
         args.sizes = sorted({int(size) for size in args.sizes.split(",") if size.strip()})

@@ -49,7 +49,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 # the shared helpers and the set-based data builder, next to this file
 from benchmark_common import (
     MARKER,
-    REPO_ROOT,
+    add_database_arguments,
     connect,
     create_database,
     database_comment,
@@ -78,22 +78,9 @@ def parse_args(argv=None):
     parser.add_argument("--workers", default="1,2", help="worker counts, comma-separated")
     parser.add_argument("--mode", default="cron,queue_job", help="cron, queue_job or both")
     parser.add_argument("--batch-size", type=int, default=200, help="reminders per batch")
-    parser.add_argument("--db", default="ra_scale_bench", help="template database to create")
-    parser.add_argument("--keep-db", action="store_true", help="keep the template databases")
-    parser.add_argument(
-        "--reuse-db",
-        action="store_true",
-        help="reuse template databases kept by an earlier run with the same sizes",
-    )
-    parser.add_argument("--json", type=Path, help="write the figures as JSON to this path")
+    add_database_arguments(parser, "ra_scale_bench")
     parser.add_argument(
         "--timeout", type=int, default=1800, help="seconds allowed for one measured run"
-    )
-    parser.add_argument(
-        "--run-dir",
-        type=Path,
-        default=REPO_ROOT / ".run" / "benchmark",
-        help="where the Odoo configurations, logs and filestores go",
     )
     args = parser.parse_args(argv)
     try:

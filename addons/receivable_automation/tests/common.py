@@ -1,3 +1,4 @@
+import threading
 import uuid
 from contextlib import contextmanager
 from datetime import date, timedelta
@@ -280,3 +281,34 @@ def setup_committed_company(registry, debtor_count):
         moves.action_post()
         cr.commit()
         return company.id, debtors.ids
+
+
+def run_concurrently(target, count):
+    """Runs ``target()`` in ``count`` threads at once; returns the exceptions they raised."""
+    errors = []
+
+    def guarded():
+        try:
+            target()
+        except Exception as error:  # reported to the test
+            errors.append(error)
+
+    threads = [threading.Thread(target=guarded) for _i in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=300)
+    return errors
+
+
+def assert_each_debtor_reminded_once(test, env, company_id, debtor_ids):
+    """Committed data of concurrent workers: one sent reminder and one e-mail per debtor."""
+    reminders = env["receivable.dunning.action"].search(
+        [("company_id", "=", company_id), ("state", "!=", "preview")]
+    )
+    test.assertEqual(len(reminders), len(debtor_ids), "one reminder per debtor")
+    test.assertEqual(set(reminders.mapped("state")), {"sent"})
+    for debtor_id in debtor_ids:
+        mails = env["mail.mail"].search([("recipient_ids", "in", [debtor_id])])
+        test.assertEqual(len(mails), 1, "each debtor e-mailed exactly once")
+    return reminders

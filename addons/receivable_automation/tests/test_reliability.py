@@ -9,7 +9,12 @@ from odoo.addons.receivable_automation.models.dunning.receivable_dunning_action 
     ReceivableDunningAction,
 )
 
-from .common import ReceivableCommon, setup_committed_company
+from .common import (
+    ReceivableCommon,
+    assert_each_debtor_reminded_once,
+    run_concurrently,
+    setup_committed_company,
+)
 
 
 class _Crash(BaseException):
@@ -97,42 +102,26 @@ class TestConcurrentWorkers(TransactionCase):
     def test_two_workers_send_each_reminder_once(self):
         company_id, debtor_ids = self._setup_committed_data()
         barrier = threading.Barrier(self.WORKERS)
-        errors = []
 
         def worker():
-            try:
-                with self.registry.cursor() as cr:
-                    env = api.Environment(cr, SUPERUSER_ID, {})
-                    company = env["res.company"].browse(company_id)
-                    run = (
-                        env["receivable.dunning.run"]
-                        .with_company(company)
-                        .create({"date": date(2026, 1, 11), "company_id": company_id})
-                    )
-                    cr.commit()
-                    barrier.wait(timeout=60)
-                    run.with_context(receivable_auto_commit=True).action_run()
-                    cr.commit()
-            except Exception as error:
-                errors.append(error)
+            with self.registry.cursor() as cr:
+                env = api.Environment(cr, SUPERUSER_ID, {})
+                company = env["res.company"].browse(company_id)
+                run = (
+                    env["receivable.dunning.run"]
+                    .with_company(company)
+                    .create({"date": date(2026, 1, 11), "company_id": company_id})
+                )
+                cr.commit()
+                barrier.wait(timeout=60)
+                run.with_context(receivable_auto_commit=True).action_run()
+                cr.commit()
 
-        threads = [threading.Thread(target=worker) for _ in range(self.WORKERS)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join(timeout=300)
-        self.assertFalse(errors)
+        self.assertFalse(run_concurrently(worker, self.WORKERS))
 
         with self.registry.cursor() as cr:
             env = api.Environment(cr, SUPERUSER_ID, {})
-            reminders = env["receivable.dunning.action"].search(
-                [("company_id", "=", company_id), ("state", "!=", "preview")]
-            )
-            self.assertEqual(len(reminders), self.DEBTORS, "one reminder per debtor")
-            self.assertEqual(set(reminders.mapped("state")), {"sent"})
-            for debtor_id in debtor_ids:
-                mails = env["mail.mail"].search([("recipient_ids", "in", [debtor_id])])
-                self.assertEqual(len(mails), 1, "each debtor e-mailed exactly once")
+            assert_each_debtor_reminded_once(self, env, company_id, debtor_ids)
             runs = env["receivable.dunning.run"].search([("company_id", "=", company_id)])
             self.assertEqual(len(runs), self.WORKERS)
             self.assertEqual(

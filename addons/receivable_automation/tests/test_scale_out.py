@@ -12,7 +12,12 @@ from odoo.addons.receivable_automation.models.dunning.receivable_dunning_run imp
     ReceivableDunningRun,
 )
 
-from .common import ReceivableCommon, setup_committed_company
+from .common import (
+    ReceivableCommon,
+    assert_each_debtor_reminded_once,
+    run_concurrently,
+    setup_committed_company,
+)
 
 RUN_DAY = "2026-01-11"  # 10 days after the test invoices' due date: the first level
 
@@ -174,33 +179,17 @@ class TestParallelSenders(TransactionCase):
             run.with_context(receivable_send_in_background=True).action_run()
             cr.commit()
         barrier = threading.Barrier(2)
-        errors, sent = [], []
+        sent = []
 
         def sender():
-            try:
-                with self.registry.cursor() as cr:
-                    env = api.Environment(cr, SUPERUSER_ID, {})
-                    barrier.wait(timeout=60)
-                    sent.append(env["receivable.dunning.sender"]._cron_send_batches())
-                    cr.commit()
-            except Exception as error:
-                errors.append(error)
+            with self.registry.cursor() as cr:
+                env = api.Environment(cr, SUPERUSER_ID, {})
+                barrier.wait(timeout=60)
+                sent.append(env["receivable.dunning.sender"]._cron_send_batches())
+                cr.commit()
 
-        threads = [threading.Thread(target=sender) for _i in range(2)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join(timeout=300)
-        self.assertFalse(errors)
-
+        self.assertFalse(run_concurrently(sender, 2))
+        self.assertGreaterEqual(sum(sent), self.DEBTORS)
         with self.registry.cursor() as cr:
             env = api.Environment(cr, SUPERUSER_ID, {})
-            reminders = env["receivable.dunning.action"].search(
-                [("company_id", "=", company_id), ("state", "!=", "preview")]
-            )
-            self.assertEqual(len(reminders), self.DEBTORS)
-            self.assertEqual(set(reminders.mapped("state")), {"sent"})
-            self.assertGreaterEqual(sum(sent), self.DEBTORS)
-            for debtor_id in debtor_ids:
-                mails = env["mail.mail"].search([("recipient_ids", "in", [debtor_id])])
-                self.assertEqual(len(mails), 1, "each debtor e-mailed exactly once")
+            assert_each_debtor_reminded_once(self, env, company_id, debtor_ids)
