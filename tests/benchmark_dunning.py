@@ -164,6 +164,8 @@ class WkhtmltopdfCounter(logging.Filter):
 
 
 class Benchmark:
+    dataset_param = DATASET_PARAM  # the system parameter that names the data set built
+
     def __init__(self, args, conf):
         import odoo
         from odoo.modules.registry import Registry
@@ -473,7 +475,7 @@ class Benchmark:
 
     def has_dataset(self):
         Param = self.env["ir.config_parameter"].sudo()
-        return Param.get_param(DATASET_PARAM) == self.dataset_signature()
+        return Param.get_param(self.dataset_param) == self.dataset_signature()
 
     def create_dataset(self):
         env = self.env
@@ -496,7 +498,7 @@ class Benchmark:
         # The PDF renderer fetches the report's assets from here: nothing listens (no HTTP
         # server, as in a cron without a reachable web server), deterministically.
         Param.set_param("report.url", f"http://127.0.0.1:{free_port()}")
-        Param.set_param(DATASET_PARAM, self.dataset_signature())
+        Param.set_param(self.dataset_param, self.dataset_signature())
         Param.set_param("benchmark.debtor_ids", json.dumps(debtors.ids))
         self.cr.commit()
         self.cr.execute("ANALYZE")

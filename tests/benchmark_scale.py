@@ -107,6 +107,8 @@ def parse_args(argv=None):
 class ScaleData(Benchmark):
     """benchmark_dunning's set-based data set, with our policy only (no OCA)."""
 
+    dataset_param = DATASET_PARAM
+
     def configure_policies(self, receivable_account):
         from odoo import Command
 
@@ -132,18 +134,8 @@ class ScaleData(Benchmark):
             {"receivable_policy_id": policy.id, "receivable_batch_size": self.args.batch_size}
         )
 
-    def dataset_signature(self):
-        return json.dumps(
-            {"debtors": self.debtor_count, "invoices": self.per_debtor, "date": str(self.date)}
-        )
-
-    def has_dataset(self):
-        Param = self.env["ir.config_parameter"].sudo()
-        return Param.get_param(DATASET_PARAM) == self.dataset_signature()
-
     def create_dataset(self):
         super().create_dataset()
-        self.env["ir.config_parameter"].sudo().set_param(DATASET_PARAM, self.dataset_signature())
         only_our_crons(self.env)
         self.cr.commit()
 
