@@ -16,10 +16,10 @@ SENDER_CODE = "model._cron_send_batches()"
 SENDERS_PARAM = "receivable_automation.parallel_senders"
 DEFAULT_SENDERS = 2
 MAX_SENDERS = 32
-# A sender call stops taking batches after this many seconds; Odoo calls it again at once, up
-# to 10 times per wake-up of a cron worker, then wakes a worker again: other scheduled actions
-# get their turn, and a wake-up stays within Odoo's default worker limits (60 s of CPU).
-TIME_BUDGET = 5
+# A sender call stops taking batches after this many seconds, hands its worker back and is
+# called again at once (a trigger): Odoo's time limit for one wake-up of a cron worker or
+# thread (``limit_time_real``, 120 s by default) is never reached, whatever the data size.
+TIME_BUDGET = 45
 # A cron worker (``--workers`` > 0) has ``limit_time_cpu`` seconds of CPU per wake-up: a sender
 # stops taking batches when less than this is left, rather than being interrupted mid-batch.
 CPU_MARGIN = 15
@@ -118,7 +118,7 @@ class ReceivableDunningSender(models.AbstractModel):
             self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)
             _logger.info("Sender: %s reminders processed, %s left", done, remaining)
             if remaining and (time.monotonic() >= deadline or self._cpu_nearly_spent()):
-                self._trigger_current_cron()
+                self._hand_back_worker(done)
                 self._commit_and_release()
                 break
             self._commit_and_release()
@@ -204,6 +204,13 @@ class ReceivableDunningSender(models.AbstractModel):
             SQL("SELECT count(*) FROM receivable_dunning_action WHERE %s", self._pending_sql())
         )
         return self.env.cr.fetchone()[0]
+
+    def _hand_back_worker(self, done):
+        """End this call and be called again. Reported as complete, this call ends Odoo's loop
+        of up to 10 calls per wake-up (which would add up past the worker's time limits); the
+        trigger, later than the start of the wake-up, survives it and wakes a worker at once."""
+        self.env["ir.cron"]._notify_progress(done=done, remaining=0)
+        self._trigger_current_cron()
 
     def _trigger_current_cron(self, at=None):
         cron_id = self.env.context.get("cron_id")
