@@ -23,6 +23,8 @@ write_odoo_conf "$DB_NAME"
 # pytest-odoo reads this config: test mode on, so Odoo imports its test framework quietly.
 echo "test_enable = True" >> "$ODOO_CONF"
 mkdir -p "$LOG_DIR"
+# the glue add-ons too: their OCA dependencies (queue_job...) are then installed with Odoo's
+PROJECT_ADDONS="$PROJECT_ADDONS $GLUE_ADDONS"
 modules="$(project_modules)"
 
 dependencies() {

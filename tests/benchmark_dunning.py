@@ -53,21 +53,29 @@ up after about a second per PDF, which is what a cron without a reachable web se
 from __future__ import annotations
 
 import argparse
-import getpass
 import json
 import logging
-import os
-import shutil
-import socket
-import subprocess
 import sys
 import time
 from contextlib import contextmanager
 from datetime import date, timedelta
 from pathlib import Path
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
-MARKER = "receivable_automation benchmark database (safe to drop)"
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+# the shared database helpers, next to this file
+from benchmark_common import (
+    MARKER,
+    add_database_arguments,
+    create_database,
+    database_comment,
+    drop_database,
+    free_port,
+    install,
+    maintenance_cursor,
+    write_config,
+)
+
 MODULES = "account,receivable_automation,account_credit_control"
 LEVEL_DAYS = 10  # the one level of both policies, days after the due date
 SPACING = 7  # days between the due dates of a debtor's invoices
@@ -86,14 +94,7 @@ def parse_args(argv=None):
     )
     parser.add_argument("--debtors", type=int, default=2000)
     parser.add_argument("--invoices", type=int, default=10, help="invoices per debtor")
-    parser.add_argument("--db", default="ra_bench", help="database to create (default ra_bench)")
-    parser.add_argument("--keep-db", action="store_true", help="do not drop the database")
-    parser.add_argument(
-        "--reuse-db",
-        action="store_true",
-        help="reuse a database kept by an earlier run with the same sizes (no install, no data)",
-    )
-    parser.add_argument("--json", type=Path, help="write the figures as JSON to this path")
+    add_database_arguments(parser, "ra_bench")
     parser.add_argument(
         "--scaling",
         default="2,8",
@@ -129,12 +130,6 @@ def parse_args(argv=None):
         default=date(2025, 6, 30),
         help="run date (default 2025-06-30)",
     )
-    parser.add_argument(
-        "--run-dir",
-        type=Path,
-        default=REPO_ROOT / ".run" / "benchmark",
-        help="where the Odoo configuration, logs and filestore go",
-    )
     args = parser.parse_args(argv)
     if args.debtors < 2 or args.invoices < 1:
         parser.error("at least 2 debtors and 1 invoice per debtor")
@@ -147,134 +142,6 @@ def parse_args(argv=None):
     if args.oca_email_sample < 0:
         parser.error("--oca-email-sample must be >= 0")
     return args
-
-
-def pg_params():
-    return {
-        "host": os.environ.get("PGHOST", "127.0.0.1"),
-        "port": int(os.environ.get("PGPORT", "5432")),
-        "user": os.environ.get("PGUSER") or getpass.getuser(),
-        "password": os.environ.get("PGPASSWORD") or None,
-    }
-
-
-@contextmanager
-def maintenance_cursor():
-    import psycopg2
-
-    params = {key: value for key, value in pg_params().items() if value is not None}
-    connection = psycopg2.connect(dbname="postgres", **params)
-    connection.autocommit = True
-    try:
-        with connection.cursor() as cr:
-            yield cr
-    finally:
-        connection.close()
-
-
-def database_comment(cr, name):
-    """None if the database does not exist, else its comment ('' without one)."""
-    cr.execute(
-        """
-        SELECT COALESCE(shobj_description(oid, 'pg_database'), '')
-          FROM pg_database WHERE datname = %s
-        """,
-        (name,),
-    )
-    row = cr.fetchone()
-    return row[0] if row else None
-
-
-def drop_database(name, run_dir):
-    """Drop a database this script created (it carries the marker); never any other."""
-    from psycopg2 import sql
-
-    with maintenance_cursor() as cr:
-        comment = database_comment(cr, name)
-        if comment is None:
-            return
-        if comment != MARKER:
-            raise SystemExit(
-                f"Database {name!r} exists and was not created by this benchmark: not touching it."
-            )
-        cr.execute(sql.SQL("DROP DATABASE {} WITH (FORCE)").format(sql.Identifier(name)))
-    shutil.rmtree(run_dir / "data" / "filestore" / name, ignore_errors=True)
-
-
-def create_database(name):
-    from psycopg2 import sql
-
-    with maintenance_cursor() as cr:
-        cr.execute(
-            sql.SQL(
-                "CREATE DATABASE {} ENCODING 'unicode' LC_COLLATE 'C' TEMPLATE template0"
-            ).format(sql.Identifier(name))
-        )
-        cr.execute(
-            sql.SQL("COMMENT ON DATABASE {} IS {}").format(
-                sql.Identifier(name), sql.Literal(MARKER)
-            )
-        )
-
-
-def write_config(run_dir, db):
-    import odoo.addons
-
-    run_dir.mkdir(parents=True, exist_ok=True)
-    params = pg_params()
-    addons_path = ",".join([*odoo.addons.__path__, str(REPO_ROOT / "addons")])
-    lines = [
-        "[options]",
-        f"addons_path = {addons_path}",
-        f"db_host = {params['host']}",
-        f"db_port = {params['port']}",
-        f"db_user = {params['user']}",
-        f"db_name = {db}",
-        "admin_passwd = admin",
-        "without_demo = all",
-        "list_db = False",
-        f"data_dir = {run_dir / 'data'}",
-    ]
-    if params["password"]:
-        lines.append(f"db_password = {params['password']}")
-    conf = run_dir / f"odoo-{db}.conf"
-    conf.write_text("\n".join(lines) + "\n")
-    return conf
-
-
-def install(conf, db, run_dir):
-    logfile = run_dir / f"install-{db}.log"
-    command = [
-        sys.executable,
-        "-m",
-        "odoo",
-        "-c",
-        str(conf),
-        "-d",
-        db,
-        "-i",
-        MODULES,
-        "--without-demo=all",
-        "--stop-after-init",
-        "--no-http",
-        "--log-level=warn",
-        f"--logfile={logfile}",
-    ]
-    env = {k: v for k, v in os.environ.items() if k not in ("ODOO_RC", "OPENERP_SERVER")}
-    completed = subprocess.run(command, env=env, check=False)
-    if completed.returncode:
-        tail = logfile.read_text(errors="replace").splitlines()[-40:] if logfile.exists() else []
-        raise SystemExit(
-            f"Installing {MODULES} in {db} failed (exit {completed.returncode}):\n"
-            + "\n".join(tail)
-        )
-
-
-def free_port():
-    """A TCP port nothing listens on (bound then released)."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 class WkhtmltopdfCounter(logging.Filter):
@@ -297,6 +164,8 @@ class WkhtmltopdfCounter(logging.Filter):
 
 
 class Benchmark:
+    dataset_param = DATASET_PARAM  # the system parameter that names the data set built
+
     def __init__(self, args, conf):
         import odoo
         from odoo.modules.registry import Registry
@@ -606,7 +475,7 @@ class Benchmark:
 
     def has_dataset(self):
         Param = self.env["ir.config_parameter"].sudo()
-        return Param.get_param(DATASET_PARAM) == self.dataset_signature()
+        return Param.get_param(self.dataset_param) == self.dataset_signature()
 
     def create_dataset(self):
         env = self.env
@@ -629,7 +498,7 @@ class Benchmark:
         # The PDF renderer fetches the report's assets from here: nothing listens (no HTTP
         # server, as in a cron without a reachable web server), deterministically.
         Param.set_param("report.url", f"http://127.0.0.1:{free_port()}")
-        Param.set_param(DATASET_PARAM, self.dataset_signature())
+        Param.set_param(self.dataset_param, self.dataset_signature())
         Param.set_param("benchmark.debtor_ids", json.dumps(debtors.ids))
         self.cr.commit()
         self.cr.execute("ANALYZE")
@@ -1227,7 +1096,7 @@ def main(argv=None):
     try:
         install_start = time.perf_counter()
         if not reuse:
-            install(conf, args.db, run_dir)
+            install(conf, args.db, run_dir, MODULES)
         args.install_seconds = time.perf_counter() - install_start
         bench = Benchmark(args, conf)
         if not (reuse and bench.has_dataset()):

@@ -5,7 +5,7 @@
                                                 [--db ra_portal_bench] [--keep-db] [--reuse-db]
                                                 [--json PATH]
 
-1. Creates a fresh database (the same marker and helpers as ``benchmark_dunning.py``: it never
+1. Creates a fresh database (the marker and helpers of ``benchmark_common.py``: it never
    touches a database it did not create) and installs ``client_portal`` without demo data.
 2. In this process, as superuser: one debtor per size, each with a contact that is a portal
    user and that many posted, open customer invoices (half of them overdue), created through
@@ -39,16 +39,17 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 # the shared database helpers, next to this file
-from benchmark_dunning import (
+from benchmark_common import (
     MARKER,
+    add_database_arguments,
     create_database,
     database_comment,
     drop_database,
+    install,
     maintenance_cursor,
     write_config,
 )
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
 MODULES = "client_portal"
 DATASET_PARAM = "receivable_portal_benchmark.dataset"
 BATCH = 100
@@ -67,18 +68,7 @@ def parse_args(argv=None):
         "--sizes", default="10,100,1000", help="invoices per debtor, one debtor each"
     )
     parser.add_argument("--repeat", type=int, default=5, help="measured requests per page")
-    parser.add_argument("--db", default="ra_portal_bench")
-    parser.add_argument("--keep-db", action="store_true", help="do not drop the database")
-    parser.add_argument(
-        "--reuse-db", action="store_true", help="reuse a database kept by an earlier run"
-    )
-    parser.add_argument("--json", type=Path, help="write the figures as JSON to this path")
-    parser.add_argument(
-        "--run-dir",
-        type=Path,
-        default=REPO_ROOT / ".run" / "benchmark",
-        help="where the Odoo configuration, logs and filestore go",
-    )
+    add_database_arguments(parser, "ra_portal_bench")
     args = parser.parse_args(argv)
     try:
         args.sizes = sorted({int(size) for size in args.sizes.split(",") if size.strip()})
@@ -87,37 +77,6 @@ def parse_args(argv=None):
     if not args.sizes or args.sizes[0] < 1 or args.repeat < 1:
         parser.error("sizes and --repeat must be at least 1")
     return args
-
-
-def install(conf, db, run_dir):
-    import os
-    import subprocess
-
-    logfile = run_dir / f"install-{db}.log"
-    command = [
-        sys.executable,
-        "-m",
-        "odoo",
-        "-c",
-        str(conf),
-        "-d",
-        db,
-        "-i",
-        MODULES,
-        "--without-demo=all",
-        "--stop-after-init",
-        "--no-http",
-        "--log-level=warn",
-        f"--logfile={logfile}",
-    ]
-    env = {k: v for k, v in os.environ.items() if k not in ("ODOO_RC", "OPENERP_SERVER")}
-    completed = subprocess.run(command, env=env, check=False)
-    if completed.returncode:
-        tail = logfile.read_text(errors="replace").splitlines()[-40:] if logfile.exists() else []
-        raise SystemExit(
-            f"Installing {MODULES} in {db} failed (exit {completed.returncode}):\n"
-            + "\n".join(tail)
-        )
 
 
 class StatementBenchmark:
@@ -345,7 +304,7 @@ def main(argv=None):
     started = time.perf_counter()
     try:
         if not reuse:
-            install(conf, args.db, run_dir)
+            install(conf, args.db, run_dir, MODULES)
         install_seconds = time.perf_counter() - started
         bench = StatementBenchmark(args, conf)
         if not bench.has_dataset():

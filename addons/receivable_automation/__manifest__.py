@@ -103,6 +103,8 @@
         "views/receivable_kpi_dashboard_views.xml",
         "views/res_config_settings_kpi_views.xml",
         "views/receivable_kpi_menus.xml",
+        # scale-out: reminders sent by parallel scheduled actions
+        "data/receivable_sender_cron_data.xml",
     ],
     "demo": [
         "demo/receivable_demo.xml",

@@ -1,4 +1,7 @@
-from odoo import api, fields, models
+from odoo import _, api, fields, models
+from odoo.exceptions import ValidationError
+
+from .dunning.receivable_dunning_sender import DEFAULT_SENDERS, MAX_SENDERS, SENDERS_PARAM
 
 
 class ResConfigSettings(models.TransientModel):
@@ -9,6 +12,13 @@ class ResConfigSettings(models.TransientModel):
     )
     receivable_batch_size = fields.Integer(
         related="company_id.receivable_batch_size", readonly=False
+    )
+    receivable_parallel_senders = fields.Integer(
+        "Parallel Senders",
+        config_parameter=SENDERS_PARAM,
+        default=DEFAULT_SENDERS,
+        help="Scheduled actions that send the reminders planned by the daily run, each in a "
+        "cron worker of its own: at most as many as the cron workers of all the servers.",
     )
     receivable_promise_grace_days = fields.Integer(
         related="company_id.receivable_promise_grace_days", readonly=False
@@ -42,9 +52,20 @@ class ResConfigSettings(models.TransientModel):
         "pay each invoice online.",
     )
 
+    @api.constrains("receivable_parallel_senders")
+    def _check_receivable_parallel_senders(self):
+        for settings in self:
+            if not 1 <= settings.receivable_parallel_senders <= MAX_SENDERS:
+                raise ValidationError(_("Parallel senders must be between 1 and %s.", MAX_SENDERS))
+
     @api.depends("company_id")
     def _compute_receivable_online_payment(self):
         for settings in self:
             settings.receivable_online_payment = bool(
                 settings.company_id._receivable_get_online_payment_companies()
             )
+
+    def set_values(self):
+        res = super().set_values()
+        self.env["receivable.dunning.sender"]._sync_sender_crons()
+        return res

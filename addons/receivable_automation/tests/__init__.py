@@ -49,3 +49,4 @@ from . import test_tours_client_file
 from . import test_mailbox_classification
 from . import test_mailbox_intake
 from . import test_mailbox_end_to_end
+from . import test_scale_out

@@ -1,7 +1,9 @@
+import threading
+import uuid
 from contextlib import contextmanager
 from datetime import date, timedelta
 
-from odoo import Command
+from odoo import SUPERUSER_ID, Command, api
 from odoo.tests import new_test_user
 
 from odoo.addons.account.tests.common import AccountTestInvoicingCommon
@@ -248,3 +250,87 @@ class ReceivableCommon(AccountTestInvoicingCommon, MockEmail, MockSMS):
         plan.action_approve()
         plan.action_activate()
         return plan
+
+def setup_committed_company(registry, debtor_count):
+    """A company of its own with a one-level policy (batches of 2) and ``debtor_count``
+    debtors with one invoice due 2026-01-01 each, COMMITTED: for tests of concurrent workers,
+    whose cursors are real ones (the data outlives the test, hence a unique company name).
+    Returns (company id, debtor ids)."""
+    # pylint: disable=invalid-commit
+    with registry.cursor() as cr:
+        env = api.Environment(cr, SUPERUSER_ID, {})
+        # committed data outlives the test: a company of its own, with a unique name
+        company = env["res.company"].create({"name": f"Concurrency Test {uuid.uuid4().hex[:8]}"})
+        env["account.chart.template"].try_loading("generic_coa", company, install_demo=False)
+        env = env(context={"allowed_company_ids": [company.id]})
+        template = env.ref("receivable_automation.mail_template_first")
+        policy = env["receivable.dunning.policy"].create(
+            {
+                "name": "Concurrency",
+                "company_id": company.id,
+                "level_ids": [
+                    Command.create({"name": "First", "days": 10, "mail_template_id": template.id})
+                ],
+            }
+        )
+        company.write(
+            {
+                "receivable_policy_id": policy.id,
+                "receivable_batch_size": 2,
+                "email": "credit@concurrency.example.com",
+            }
+        )
+        debtors = env["res.partner"].create(
+            [
+                {"name": f"Parallel {i}", "email": f"parallel{i}@example.com"}
+                for i in range(debtor_count)
+            ]
+        )
+        moves = env["account.move"].create(
+            [
+                {
+                    "move_type": "out_invoice",
+                    "partner_id": debtor.id,
+                    "invoice_date": date(2025, 12, 1),
+                    "invoice_date_due": date(2026, 1, 1),
+                    "invoice_line_ids": [
+                        Command.create({"name": "Service", "price_unit": 100, "tax_ids": []})
+                    ],
+                }
+                for debtor in debtors
+            ]
+        )
+        moves.action_post()
+        cr.commit()
+        return company.id, debtors.ids
+
+
+def run_concurrently(target, count):
+    """Runs ``target()`` in ``count`` threads at once; returns the exceptions they raised."""
+    errors = []
+
+    def guarded():
+        try:
+            target()
+        except Exception as error:  # reported to the test
+            errors.append(error)
+
+    threads = [threading.Thread(target=guarded) for _i in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=300)
+    return errors
+
+
+def assert_each_debtor_reminded_once(test, env, company_id, debtor_ids):
+    """Committed data of concurrent workers: one sent reminder and one e-mail per debtor."""
+    reminders = env["receivable.dunning.action"].search(
+        [("company_id", "=", company_id), ("state", "!=", "preview")]
+    )
+    test.assertEqual(len(reminders), len(debtor_ids), "one reminder per debtor")
+    test.assertEqual(set(reminders.mapped("state")), {"sent"})
+    for debtor_id in debtor_ids:
+        mails = env["mail.mail"].search([("recipient_ids", "in", [debtor_id])])
+        test.assertEqual(len(mails), 1, "each debtor e-mailed exactly once")
+    return reminders

@@ -1,16 +1,20 @@
 import threading
-import uuid
 from datetime import date
 from unittest.mock import patch
 
-from odoo import SUPERUSER_ID, Command, api
+from odoo import SUPERUSER_ID, api
 from odoo.tests import TransactionCase, tagged
 
 from odoo.addons.receivable_automation.models.dunning.receivable_dunning_action import (
     ReceivableDunningAction,
 )
 
-from .common import ReceivableCommon
+from .common import (
+    ReceivableCommon,
+    assert_each_debtor_reminded_once,
+    run_concurrently,
+    setup_committed_company,
+)
 
 
 class _Crash(BaseException):
@@ -98,42 +102,26 @@ class TestConcurrentWorkers(TransactionCase):
     def test_two_workers_send_each_reminder_once(self):
         company_id, debtor_ids = self._setup_committed_data()
         barrier = threading.Barrier(self.WORKERS)
-        errors = []
 
         def worker():
-            try:
-                with self.registry.cursor() as cr:
-                    env = api.Environment(cr, SUPERUSER_ID, {})
-                    company = env["res.company"].browse(company_id)
-                    run = (
-                        env["receivable.dunning.run"]
-                        .with_company(company)
-                        .create({"date": date(2026, 1, 11), "company_id": company_id})
-                    )
-                    cr.commit()
-                    barrier.wait(timeout=60)
-                    run.with_context(receivable_auto_commit=True).action_run()
-                    cr.commit()
-            except Exception as error:
-                errors.append(error)
+            with self.registry.cursor() as cr:
+                env = api.Environment(cr, SUPERUSER_ID, {})
+                company = env["res.company"].browse(company_id)
+                run = (
+                    env["receivable.dunning.run"]
+                    .with_company(company)
+                    .create({"date": date(2026, 1, 11), "company_id": company_id})
+                )
+                cr.commit()
+                barrier.wait(timeout=60)
+                run.with_context(receivable_auto_commit=True).action_run()
+                cr.commit()
 
-        threads = [threading.Thread(target=worker) for _ in range(self.WORKERS)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join(timeout=300)
-        self.assertFalse(errors)
+        self.assertFalse(run_concurrently(worker, self.WORKERS))
 
         with self.registry.cursor() as cr:
             env = api.Environment(cr, SUPERUSER_ID, {})
-            reminders = env["receivable.dunning.action"].search(
-                [("company_id", "=", company_id), ("state", "!=", "preview")]
-            )
-            self.assertEqual(len(reminders), self.DEBTORS, "one reminder per debtor")
-            self.assertEqual(set(reminders.mapped("state")), {"sent"})
-            for debtor_id in debtor_ids:
-                mails = env["mail.mail"].search([("recipient_ids", "in", [debtor_id])])
-                self.assertEqual(len(mails), 1, "each debtor e-mailed exactly once")
+            assert_each_debtor_reminded_once(self, env, company_id, debtor_ids)
             runs = env["receivable.dunning.run"].search([("company_id", "=", company_id)])
             self.assertEqual(len(runs), self.WORKERS)
             self.assertEqual(
@@ -143,53 +131,4 @@ class TestConcurrentWorkers(TransactionCase):
             )
 
     def _setup_committed_data(self):
-        with self.registry.cursor() as cr:
-            env = api.Environment(cr, SUPERUSER_ID, {})
-            # committed data outlives the test: a company of its own, with a unique name
-            company = env["res.company"].create(
-                {"name": f"Concurrency Test {uuid.uuid4().hex[:8]}"}
-            )
-            env["account.chart.template"].try_loading("generic_coa", company, install_demo=False)
-            env = env(context={"allowed_company_ids": [company.id]})
-            template = env.ref("receivable_automation.mail_template_first")
-            policy = env["receivable.dunning.policy"].create(
-                {
-                    "name": "Concurrency",
-                    "company_id": company.id,
-                    "level_ids": [
-                        Command.create(
-                            {"name": "First", "days": 10, "mail_template_id": template.id}
-                        )
-                    ],
-                }
-            )
-            company.write(
-                {
-                    "receivable_policy_id": policy.id,
-                    "receivable_batch_size": 2,
-                    "email": "credit@concurrency.example.com",
-                }
-            )
-            debtors = env["res.partner"].create(
-                [
-                    {"name": f"Parallel {i}", "email": f"parallel{i}@example.com"}
-                    for i in range(self.DEBTORS)
-                ]
-            )
-            moves = env["account.move"].create(
-                [
-                    {
-                        "move_type": "out_invoice",
-                        "partner_id": debtor.id,
-                        "invoice_date": date(2025, 12, 1),
-                        "invoice_date_due": date(2026, 1, 1),
-                        "invoice_line_ids": [
-                            Command.create({"name": "Service", "price_unit": 100, "tax_ids": []})
-                        ],
-                    }
-                    for debtor in debtors
-                ]
-            )
-            moves.action_post()
-            cr.commit()
-            return company.id, debtors.ids
+        return setup_committed_company(self.registry, self.DEBTORS)

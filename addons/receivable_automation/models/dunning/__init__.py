@@ -12,3 +12,4 @@ from . import res_partner
 from . import account_move
 from . import account_move_line
 from . import receivable_dunning_action_preview
+from . import receivable_dunning_sender

@@ -78,7 +78,7 @@ class ReceivableDunningRun(models.Model):
             run._commit_if_allowed()  # the run is kept; planning starts a fresh snapshot
             run._create_actions_once_per_date()
             run._commit_if_allowed()
-            run._send_pending_actions()
+            run._dispatch_sending()
             run.state = "done"
         return True
 
@@ -125,7 +125,9 @@ class ReceivableDunningRun(models.Model):
         today = fields.Date.context_today(self)
         for company in companies:
             run = self.with_company(company).create({"date": today, "company_id": company.id})
-            run.with_context(receivable_auto_commit=True).action_run()
+            run.with_context(
+                receivable_auto_commit=True, receivable_send_in_background=True
+            ).action_run()
 
     # ------------------------------------------------------------------------------------------
     # Planning
@@ -678,6 +680,20 @@ class ReceivableDunningRun(models.Model):
     # Sending
     # ------------------------------------------------------------------------------------------
 
+    def _dispatch_sending(self):
+        """The daily cron hands the sending over to workers that share it; a run started by
+        hand (or in a test) sends in its own transaction, as the user waits for it."""
+        if self.env.context.get("receivable_send_in_background"):
+            self._hand_over_sending()
+        else:
+            self._send_pending_actions()
+
+    def _hand_over_sending(self):
+        """Wake the "send reminders" scheduled actions (the queue_job add-on enqueues jobs
+        instead). Without an active one, the run sends its reminders itself."""
+        if not self.env["receivable.dunning.sender"]._trigger_senders():
+            self._send_pending_actions()
+
     def _send_pending_actions(self):
         """Send the pending reminders of the company up to the run's date, batch by batch.
 
@@ -697,7 +713,9 @@ class ReceivableDunningRun(models.Model):
             remaining = self._count_pending()
             self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)
             _logger.info("Run %s: %s reminders processed, %s left", self.id, done, remaining)
-            self._commit_if_allowed()
+            if self._can_commit():
+                self.env.cr.commit()  # pylint: disable=invalid-commit
+                self.env.invalidate_all()  # a long run keeps its memory flat
         return done
 
     def _pending_domain_sql(self):
@@ -708,7 +726,6 @@ class ReceivableDunningRun(models.Model):
         )
 
     def _lock_pending_batch(self, batch_size, seen):
-        self.env["receivable.dunning.action"].flush_model()
         query = SQL(
             """
             SELECT id FROM receivable_dunning_action
@@ -721,22 +738,8 @@ class ReceivableDunningRun(models.Model):
             seen,
             batch_size,
         )
-        try:
-            with self.env.cr.savepoint(flush=False):
-                return self._fetch_ids(query)
-        except SerializationFailure:
-            # Another worker sent reminders of our snapshot meanwhile. Between batches of an
-            # auto-committed run nothing is pending in this transaction: start a fresh one.
-            if not self._can_commit():
-                raise UserError(
-                    _("Another worker is sending these reminders. Try again in a moment.")
-                ) from None
-            self.env.cr.rollback()
-            return self._fetch_ids(query)
-
-    def _fetch_ids(self, query):
-        self.env.cr.execute(query, log_exceptions=False)
-        return [row[0] for row in self.env.cr.fetchall()]
+        Sender = self.env["receivable.dunning.sender"]
+        return [row[0] for row in Sender._fetch_locked(query, self._can_commit())]
 
     def _count_pending(self):
         self.env.cr.execute(
@@ -749,9 +752,13 @@ class ReceivableDunningRun(models.Model):
 
     def _can_commit(self):
         """Commit between batches only when the cron asked for it, and never in tests."""
-        return bool(self.env.context.get("receivable_auto_commit")) and not getattr(
-            threading.current_thread(), "testing", False
+        return bool(self.env.context.get("receivable_auto_commit")) and (
+            self._can_commit_outside_tests()
         )
+
+    @api.model
+    def _can_commit_outside_tests(self):
+        return not getattr(threading.current_thread(), "testing", False)
 
     def _commit_if_allowed(self):
         if self._can_commit():

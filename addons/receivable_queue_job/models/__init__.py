@@ -1,0 +1,2 @@
+from . import receivable_dunning_run
+from . import receivable_dunning_sender
