@@ -116,16 +116,21 @@ def write_config(run_dir, db):
     return conf
 
 
+def odoo_command(conf, db, *options):
+    """The command line of an Odoo process on ``db`` with the benchmark's configuration."""
+    return [sys.executable, "-m", "odoo", "-c", str(conf), "-d", db, *options]
+
+
+def odoo_environment():
+    """This process' environment without what would make Odoo read another configuration."""
+    return {k: v for k, v in os.environ.items() if k not in ("ODOO_RC", "OPENERP_SERVER")}
+
+
 def install(conf, db, run_dir, modules):
     """Install ``modules`` (comma-separated) without demo data, in a process of its own."""
     logfile = run_dir / f"install-{db}.log"
-    command = [
-        sys.executable,
-        "-m",
-        "odoo",
-        "-c",
-        str(conf),
-        "-d",
+    command = odoo_command(
+        conf,
         db,
         "-i",
         modules,
@@ -134,9 +139,8 @@ def install(conf, db, run_dir, modules):
         "--no-http",
         "--log-level=warn",
         f"--logfile={logfile}",
-    ]
-    env = {k: v for k, v in os.environ.items() if k not in ("ODOO_RC", "OPENERP_SERVER")}
-    completed = subprocess.run(command, env=env, check=False)
+    )
+    completed = subprocess.run(command, env=odoo_environment(), check=False)
     if completed.returncode:
         tail = logfile.read_text(errors="replace").splitlines()[-40:] if logfile.exists() else []
         raise SystemExit(

@@ -32,7 +32,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import resource
 import subprocess
 import sys
@@ -47,13 +46,15 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 # the shared database helpers, next to this file
 from benchmark_common import (
     MARKER,
-    REPO_ROOT,
+    add_database_arguments,
     create_database,
     database_comment,
     drop_database,
     free_port,
     install,
     maintenance_cursor,
+    odoo_command,
+    odoo_environment,
     write_config,
 )
 
@@ -70,18 +71,7 @@ def parse_args(argv=None):
     parser.add_argument(
         "--sample", type=int, default=20, help="documents rendered one per call (references)"
     )
-    parser.add_argument("--db", default="ra_letters_bench")
-    parser.add_argument("--keep-db", action="store_true", help="do not drop the database")
-    parser.add_argument(
-        "--reuse-db", action="store_true", help="reuse a database kept by an earlier run"
-    )
-    parser.add_argument("--json", type=Path, help="write the figures as JSON to this path")
-    parser.add_argument(
-        "--run-dir",
-        type=Path,
-        default=REPO_ROOT / ".run" / "benchmark",
-        help="configuration, logs and filestore of the benchmark",
-    )
+    add_database_arguments(parser, "ra_letters_bench")
     args = parser.parse_args(argv)
     if args.letters < 2 or args.sample < 1:
         parser.error("--letters must be at least 2 and --sample at least 1")
@@ -186,13 +176,8 @@ class LettersBenchmark:
         """An Odoo HTTP server on the database: wkhtmltopdf loads the report's assets from it."""
         port = free_port()
         logfile = self.args.run_dir / f"server-{self.args.db}.log"
-        command = [
-            sys.executable,
-            "-m",
-            "odoo",
-            "-c",
-            str(conf),
-            "-d",
+        command = odoo_command(
+            conf,
             self.args.db,
             f"--db-filter=^{self.args.db}$",
             f"--http-port={port}",
@@ -200,9 +185,8 @@ class LettersBenchmark:
             "--max-cron-threads=0",
             "--log-level=warn",
             f"--logfile={logfile}",
-        ]
-        env = {k: v for k, v in os.environ.items() if k not in ("ODOO_RC", "OPENERP_SERVER")}
-        self.server = subprocess.Popen(command, env=env)
+        )
+        self.server = subprocess.Popen(command, env=odoo_environment())
         url = f"http://127.0.0.1:{port}"
         for _attempt in range(120):
             try:
