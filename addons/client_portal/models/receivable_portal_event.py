@@ -65,7 +65,7 @@ class ReceivablePortalEvent(models.Model):
                 "currency_id": (currency or company.currency_id).id if amount else False,
                 "res_model": record and record._name,
                 "res_id": record and record.id,
-                "ip_address": request and request.httprequest.remote_addr,
+                "ip_address": request.httprequest.remote_addr if request else False,
             }
         )
 

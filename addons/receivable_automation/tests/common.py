@@ -251,6 +251,7 @@ class ReceivableCommon(AccountTestInvoicingCommon, MockEmail, MockSMS):
         plan.action_activate()
         return plan
 
+
 def setup_committed_company(registry, debtor_count):
     """A company of its own with a one-level policy (batches of 2) and ``debtor_count``
     debtors with one invoice due 2026-01-01 each, COMMITTED: for tests of concurrent workers,
