@@ -610,6 +610,10 @@ def goal_lines(results):
             ),
         ]
         for label, ok, value in verdicts:
+            if value == "Nonex":
+                # no run with one worker to compare with
+                lines.append(f"goal ({mode}): {label}: not measured (add 1 to --workers)")
+                continue
             lines.append(f"goal ({mode}): {label}: {'met' if ok else 'NOT met'} ({value})")
     return lines
 
