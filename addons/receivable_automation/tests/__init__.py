@@ -50,3 +50,5 @@ from . import test_mailbox_classification
 from . import test_mailbox_intake
 from . import test_mailbox_end_to_end
 from . import test_scale_out
+from . import test_email_batch
+from . import test_amount_format

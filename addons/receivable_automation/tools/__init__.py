@@ -1,1 +1,2 @@
 from . import verify_archive
+from . import amount_format

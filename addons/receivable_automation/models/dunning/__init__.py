@@ -7,6 +7,7 @@ from . import receivable_dunning_level
 from . import receivable_dunning_run
 from . import receivable_dunning_action
 from . import receivable_dunning_action_gate
+from . import receivable_dunning_action_mail
 from . import receivable_dunning_action_line
 from . import res_partner
 from . import account_move

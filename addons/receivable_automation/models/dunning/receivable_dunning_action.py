@@ -1,4 +1,5 @@
 import logging
+from contextlib import nullcontext
 
 from markupsafe import Markup
 
@@ -6,6 +7,7 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL, format_amount
 
+from ...tools.amount_format import amount_formatter
 from ..handoff.receivable_handoff import OPEN_HANDOFF_STATES
 
 _logger = logging.getLogger(__name__)
@@ -369,25 +371,49 @@ class ReceivableDunningAction(models.Model):
             _logger.exception("Rendering reminders failed")
             actions.write({"state": "failed", "error_message": str(error)})
             return
+        actions._with_reminder_context()._queue_emails(rendered.get("email", {}))
+        # read in one query what _send_one replaces, not once per reminder
+        actions.mapped("recipient_ids")
         to_log = self.browse()
         for action in actions:
+            action_rendered = {
+                channel: by_action.get(action.id) for channel, by_action in rendered.items()
+            }
+            # a savepoint flushes (four queries per reminder): only for reminders whose
+            # sending writes more than their own fields
+            isolation = (
+                nullcontext()
+                if action._sends_in_memory(action_rendered)
+                else self.env.cr.savepoint()
+            )
             try:
-                with self.env.cr.savepoint():
-                    logged = action._send_one(
-                        {
-                            channel: by_action.get(action.id)
-                            for channel, by_action in rendered.items()
-                        }
-                    )
+                with isolation:
+                    logged = action._send_one(action_rendered)
                 if not logged:
                     to_log |= action
             except Exception as error:
                 _logger.warning("Reminder %s failed: %s", action.id, error)
                 action.write({"state": "failed", "error_message": str(error)})
+                action._discard_queued_email(action_rendered.get("email"))
         sent = actions.filtered(lambda action: action.state == "sent")
         (to_log & sent)._log_sent_on_debtor()
         sent._subscribe_collectors()
         sent._mark_items_reminded()
+
+    def _sends_in_memory(self, rendered):
+        """Whether sending this reminder (``_send_one``) writes nothing but its own fields, last:
+        its only channel is an e-mail already queued with its batch (``_queue_emails``), and
+        its level plans no activity. A failure then leaves nothing to roll back but the queued
+        e-mail, which ``_send`` discards."""
+        self.ensure_one()
+        channels = [
+            channel for channel in self._get_channels() if self._is_channel_applicable(channel)
+        ]
+        return (
+            channels == ["email"]
+            and not self.level_id.activity_type_id
+            and bool((rendered.get("email") or {}).get("message"))
+        )
 
     @api.model
     def _get_channels(self):
@@ -525,7 +551,10 @@ class ReceivableDunningAction(models.Model):
         to = self._get_email_recipients()
         if not to:
             return {"problem": self._get_unreachable_sentence("email")}
-        self._post_email(to, values)
+        if values and values.get("message"):
+            self.message_id = values["message"]  # queued with its batch (``_queue_emails``)
+        else:
+            self._post_email(to, values)
         return {"label": _("e-mail"), "recipients": to}
 
     def _send_by_sms(self, body):
@@ -598,24 +627,32 @@ class ReceivableDunningAction(models.Model):
 
         It holds the invoices' payment links (their access tokens): posted on the reminder, it
         is readable by those who may read reminders (and by its recipients) only; the debtor's
-        chatter gets a note without them (``_log_sent_on_debtor``).
+        chatter gets a note without them (``_log_sent_on_debtor``). A run queues the e-mails of
+        a whole batch at once instead (``_queue_emails``), with the same values.
         """
+        self.message_id = self._with_reminder_context().message_post(
+            **self._prepare_email_post_values(recipients, values)
+        )
+
+    def _prepare_email_post_values(self, recipients, values):
+        """``message_post`` arguments of this reminder's e-mail to ``recipients``."""
+        self.ensure_one()
         partner_ids = recipients.ids
         if self.level_id.copy_salesperson and self.salesperson_id:
             partner_ids.append(self.salesperson_id.partner_id.id)
         # values prepared for the whole batch by ``_render_email`` (record_name, reply-to...)
         extra = {key: values[key] for key in MESSAGE_BATCH_VALUES if key in values}
-        self.message_id = self._with_reminder_context().message_post(
-            body=Markup(values["body_html"]),  # rendered from a trusted template
-            subject=values["subject"],
-            email_from=values.get("email_from") or self.company_id.email_formatted,
+        return {
+            "body": Markup(values["body_html"]),  # rendered from a trusted template
+            "subject": values["subject"],
+            "email_from": values.get("email_from") or self.company_id.email_formatted,
             **extra,
-            author_id=self.company_id.partner_id.id,
-            partner_ids=partner_ids,
-            message_type="comment",
-            subtype_xmlid="mail.mt_comment",
-            email_layout_xmlid="mail.mail_notification_light",
-        )
+            "author_id": self.company_id.partner_id.id,
+            "partner_ids": partner_ids,
+            "message_type": "comment",
+            "subtype_xmlid": "mail.mt_comment",
+            "email_layout_xmlid": "mail.mail_notification_light",
+        }
 
     def _post_sms(self, recipient, body):
         number = recipient.mobile or recipient.phone
@@ -646,12 +683,13 @@ class ReceivableDunningAction(models.Model):
         """Note on the debtor's chatter, as its history, which reminder went to whom: without
         its content, which stays on the reminder. One note per reminder, written in batch."""
         notes = []
+        money = amount_formatter(self.env)
         for action in self.filtered("channels"):
             values = {
                 "reminder": action._get_html_link(title=action.level_id.name),
                 "channels": action.channels,
                 "recipients": ", ".join(action.recipient_ids.mapped("name")),
-                "amount": format_amount(self.env, action.amount_residual, action.currency_id),
+                "amount": money(action.amount_residual, action.currency_id),
             }
             if action.recipient_ids:
                 body = _(
@@ -722,26 +760,29 @@ class ReceivableDunningAction(models.Model):
         """Move the invoices of these reminders to their level and log it on each invoice."""
         self._write_items_level()
         contacted = self._move_contacted_invoices()
+        money = amount_formatter(self.env)
+        # translated once: ten thousand notes in a run of a thousand reminders
+        note = _(
+            "%(level)s (%(channels)s) on %(date)s: %(residual)s of this invoice due "
+            "since %(due)s, within %(total)s reminded to %(debtor)s."
+        )
+        category_note = _("Category: %s.")
+        not_sent = _("marked without sending")
         bodies = {}
         for action in self:
-            total = format_amount(self.env, action.amount_residual, action.currency_id)
-            channels = action.channels or _("marked without sending")
+            total = money(action.amount_residual, action.currency_id)
             for line in action.line_ids:
-                body = _(
-                    "%(level)s (%(channels)s) on %(date)s: %(residual)s of this invoice due "
-                    "since %(due)s, within %(total)s reminded to %(debtor)s.",
-                    level=(line.level_id or action.level_id).name,
-                    channels=channels,
-                    date=action.date,
-                    residual=format_amount(self.env, line.amount_residual, line.currency_id),
-                    due=line.date_maturity,
-                    total=total,
-                    debtor=action.partner_id.name,
-                )
+                body = note % {
+                    "level": (line.level_id or action.level_id).name,
+                    "channels": action.channels or not_sent,
+                    "date": action.date,
+                    "residual": money(line.amount_residual, line.currency_id),
+                    "due": line.date_maturity,
+                    "total": total,
+                    "debtor": action.partner_id.name,
+                }
                 if line.move_id in contacted:
-                    body += " " + _(
-                        "Category: %s.", line.move_id.receivable_category_id.display_name
-                    )
+                    body += " " + category_note % line.move_id.receivable_category_id.display_name
                 bodies[line.move_id.id] = body
         self.line_ids.move_id._message_log_batch(bodies=bodies)
 
