@@ -31,9 +31,10 @@
      OCA's totals are generation + ``set_to_ready_lines()`` + e-mailing: its e-mailer only
      takes lines that are ready, and generated lines are drafts;
    * Odoo's floor for what our run writes, on the same data: the e-mails our run queued,
-     created again as ``mail.mail`` in one ``create()`` (same bodies, recipients, reply-to),
-     and the same log notes (on the debtors and the invoices) through ``_message_log_batch``;
-     the table prints our run / floor;
+     created again as ``mail.mail`` in one ``create()`` (same e-mail bodies, recipients,
+     reply-to, and the same copy of each e-mail in a chatter, the message body, which Odoo
+     sanitizes: issue 12's definition of the floor), and the same log notes (on the debtors and
+     the invoices) through ``_message_log_batch``; the table prints our run / floor;
    * ours again at 2 and 8 invoices per debtor (``--scaling``), same debtors.
    Our run is also timed by phase (planning, gate, rendering, sending, logging on invoices);
    ``--profile DIR`` writes cProfile statistics of the run and the preview, ``--only-ours``
@@ -731,7 +732,9 @@ class Benchmark:
             "mails": [
                 {
                     "subject": mail.subject,
+                    # the e-mail as sent, and its copy in the chatter (the message's body)
                     "body_html": mail.body_html,
+                    "body": mail.mail_message_id.body,
                     "email_from": mail.email_from,
                     "reply_to": mail.reply_to,
                     "author_id": mail.author_id.id,

@@ -34,12 +34,12 @@ TIMEOUT = 900  # seconds; normally about 150
 # invoice would add (INVOICES - FEW_INVOICES) = 6 per debtor. What remains is the ORM inserting
 # rows (reminder lines, chatter logs) 100 at a time: about 0.2 per debtor here.
 MAX_QUERY_GROWTH_PER_DEBTOR = 1.0
-# Our run against Odoo's own floor measured in the same benchmark (the same e-mails created as
-# mail.mail in one create() and the same log notes through _message_log_batch). Issue 12 aims
-# at 1.5; measured about 3 at 1,000 x 10 once the e-mails are queued in batch (was 5.5 with
-# message_post per reminder): what is left is rendering the e-mails and keeping each one,
-# sanitized, in its reminder's chatter, which the floor does not do. The bound keeps it there.
-MAX_FLOOR_RATIO = 4.5
+# Our run against Odoo's own floor measured in the same benchmark: the same e-mails created as
+# mail.mail in one create() (with their copy in a chatter, as issue 12 defines the floor) and
+# the same log notes through _message_log_batch. Issue 12's goal is 1.5: measured 1.28 at
+# 1,000 x 10 and 1.37 at this size once the e-mails are queued in batch (message_post per
+# reminder was about 3x). Timings vary by up to 30% on a shared machine, hence the margin.
+MAX_FLOOR_RATIO = 2.0
 # Issue 12: at most five queries per debtor for the whole run (measured about 1.5).
 MAX_QUERIES_PER_DEBTOR = 5.0
 
