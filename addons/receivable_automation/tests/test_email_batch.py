@@ -1,3 +1,4 @@
+import ast
 from datetime import date
 from unittest.mock import patch
 
@@ -60,8 +61,8 @@ class TestEmailBatch(ReceivableCommon):
         self.assertIn("Agrolait", batch_message.body)
         self.assertEqual(batch_message.email_layout_xmlid, "mail.mail_notification_light")
         self.assertEqual(
-            eval(batch_mail.headers),
-            eval(posted_mail.headers),
+            ast.literal_eval(batch_mail.headers),
+            ast.literal_eval(posted_mail.headers),
         )
         # replies find their way back: each e-mail carries its own Message-Id, the later one
         # quotes the earlier in its References, as Odoo writes them

@@ -46,7 +46,6 @@ class TestRunQueries(ReceivableCommon):
         small = self._queries_for(4, 2, date(2026, 4, 11))
         large = self._queries_for(12, 2, date(2026, 5, 11))
         per_debtor = (large - small) / 8
-        print(f"queries per debtor: {per_debtor}")
         self.assertLessEqual(per_debtor, 5, f"{small} queries for 4, {large} for 12 debtors")
 
     def test_planning_reads_all_items_in_one_query(self):
