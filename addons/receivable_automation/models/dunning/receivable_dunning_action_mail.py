@@ -198,6 +198,7 @@ class ReceivableDunningAction(models.Model):
         """References of each message's e-mail as Odoo writes them
         (``_notify_by_email_get_base_mail_values``): up to three earlier public messages of
         the reminder, oldest first, then the message itself; in one search for the batch."""
+        # sudo: Odoo reads a document's earlier messages this way to thread its e-mails
         earlier = (
             self.env["mail.message"]
             .sudo()
@@ -243,10 +244,12 @@ class ReceivableDunningAction(models.Model):
         if subject != message.subject:
             base["subject"] = subject
         headers = {}
+        # sudo: alias domains are restricted; Odoo's notification reads the bounce address so
         bounce_email = message.sudo().record_alias_domain_id.bounce_email
         if bounce_email:
             headers["Return-Path"] = bounce_email
         base["headers"] = repr(self._notify_by_email_get_headers(headers=headers))
+        # sudo: a system parameter (recipients per e-mail), as Odoo's notification reads it
         batch_size = int(self.env["ir.config_parameter"].sudo().get_param("mail.batch_size")) or 50
         # a new message has no tracking values: Odoo need not search them
         render_vals = {**msg_vals, "tracking_value_ids": []}
