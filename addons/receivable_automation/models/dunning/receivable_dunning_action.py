@@ -548,13 +548,14 @@ class ReceivableDunningAction(models.Model):
     # exception fails the whole reminder (nothing of it is kept).
 
     def _send_by_email(self, values):
+        if values and values.get("message"):
+            # queued with its batch, to the recipients found then (``_queue_emails``)
+            self.message_id = values["message"]
+            return {"label": _("e-mail"), "recipients": values["recipients"]}
         to = self._get_email_recipients()
         if not to:
             return {"problem": self._get_unreachable_sentence("email")}
-        if values and values.get("message"):
-            self.message_id = values["message"]  # queued with its batch (``_queue_emails``)
-        else:
-            self._post_email(to, values)
+        self._post_email(to, values)
         return {"label": _("e-mail"), "recipients": to}
 
     def _send_by_sms(self, body):

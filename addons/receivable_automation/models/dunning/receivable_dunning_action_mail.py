@@ -47,8 +47,8 @@ class ReceivableDunningAction(models.Model):
         except Exception:
             _logger.exception("Queuing reminders in batch failed; they are sent one by one")
             return
-        for (action, _recipients), message in zip(to_queue, messages, strict=True):
-            rendered[action.id]["message"] = message
+        for (action, recipients), message in zip(to_queue, messages, strict=True):
+            rendered[action.id].update(message=message, recipients=recipients)
 
     def _discard_queued_email(self, values):
         """Remove the e-mail queued in batch for a reminder that then failed to go out."""
@@ -79,6 +79,8 @@ class ReceivableDunningAction(models.Model):
                 posts, messages, message_values, strict=True
             )
         ]
+        # sudo: a system parameter (recipients per e-mail), as Odoo's notification reads it
+        batch_size = int(self.env["ir.config_parameter"].sudo().get_param("mail.batch_size")) or 50
         mails, mail_recipients, odoo_notified = [], [], []
         for action, message, msg_vals in posted:
             action = action._fallback_lang()
@@ -89,7 +91,7 @@ class ReceivableDunningAction(models.Model):
                 odoo_notified.append((action, message, msg_vals, recipients))
             by_email = [recipient for recipient in recipients if recipient["notif"] == "email"]
             for values, recipient_ids in action._prepare_notification_mails(
-                message, msg_vals, by_email, references[message.id]
+                message, msg_vals, by_email, references[message.id], batch_size
             ):
                 mails.append(values)
                 mail_recipients.append((msg_vals["author_id"], message.id, recipient_ids))
@@ -228,7 +230,7 @@ class ReceivableDunningAction(models.Model):
             references[message.id] = " ".join((ancestors | message).mapped("message_id"))
         return references
 
-    def _prepare_notification_mails(self, message, msg_vals, recipients, references):
+    def _prepare_notification_mails(self, message, msg_vals, recipients, references, batch_size):
         """(``mail.mail`` values, recipient ids) of each e-mail of ``message`` to
         ``recipients``, laid out by Odoo per recipient group and language, in chunks of
         ``mail.batch_size`` recipients (``_notify_thread_by_email``)."""
@@ -249,8 +251,6 @@ class ReceivableDunningAction(models.Model):
         if bounce_email:
             headers["Return-Path"] = bounce_email
         base["headers"] = repr(self._notify_by_email_get_headers(headers=headers))
-        # sudo: a system parameter (recipients per e-mail), as Odoo's notification reads it
-        batch_size = int(self.env["ir.config_parameter"].sudo().get_param("mail.batch_size")) or 50
         # a new message has no tracking values: Odoo need not search them
         render_vals = {**msg_vals, "tracking_value_ids": []}
         mails = []
